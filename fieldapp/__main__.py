@@ -1,3 +1,3 @@
-from fieldapp.cli.main import main
+from fieldapp.entry import main
 
 raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Headless commands (spec/cli.md). Nothing here imports Qt."""

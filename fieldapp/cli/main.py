@@ -1,0 +1,68 @@
+"""``fieldapp <command>``: argument parsing and the mapping of failures to exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from fieldapp import __version__
+from fieldapp.cli import errors, vault_cmds
+from fieldapp.domain.errors import UserFacingError
+
+COMMAND_MODULES = [vault_cmds]
+for _name in ("tracker_cmds", "report_cmds", "sync_cmds"):
+    try:
+        COMMAND_MODULES.append(__import__(f"fieldapp.cli.{_name}", fromlist=["register"]))
+    except ModuleNotFoundError as exc:  # a command group not built yet
+        if exc.name != f"fieldapp.cli.{_name}":
+            raise
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit would be status 2 too
+        self.print_usage(sys.stderr)
+        self.exit(errors.USAGE, f"fieldapp: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--vault", metavar="DIR", help="vault folder (default: $FIELDAPP_VAULT "
+                        "or the platform's user data folder)")
+    common.add_argument("--passphrase-file", metavar="FILE",
+                        help="read the passphrase from the first line of FILE")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser = _Parser(prog="fieldapp", description="Operation Provide field recorder. "
+                     "With no command, starts the desktop app.", parents=[common])
+    parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return errors.USAGE
+    try:
+        status = args.func(args)
+        return errors.OK if status is None else int(status)
+    except errors.CliError as exc:
+        print(f"fieldapp: {exc}", file=sys.stderr)
+        return exc.status
+    except UserFacingError as exc:
+        print(f"fieldapp: {exc}", file=sys.stderr)
+        return errors.REFUSED
+    except KeyboardInterrupt:
+        print("fieldapp: interrupted; nothing partial was saved", file=sys.stderr)
+        return errors.REFUSED
+    except Exception as exc:
+        if args.debug:
+            raise
+        logging.getLogger(__name__).exception("command failed")
+        print(f"fieldapp: unexpected {type(exc).__name__}; run again with --debug for details "
+              "(the trace may show case data: do not share it outside the service)", file=sys.stderr)
+        return errors.REFUSED

@@ -1,0 +1,186 @@
+"""Tables of the laptop database (schema managed by Alembic; see migrations/)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from fieldapp.store.types import IsoDate, JsonText, UtcDateTime, UuidText
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tracked:
+    """Who and when, on every row, for audit and sync."""
+
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Incident(Tracked, Base):
+    __tablename__ = "incidents"
+    id: Mapped[UUID] = mapped_column(UuidText, primary_key=True)
+    police_ref: Mapped[str] = mapped_column(String(32), index=True)
+    bcu: Mapped[str] = mapped_column(String(8))
+    district: Mapped[str] = mapped_column(String(40), default="")
+    police_visit_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    officers: Mapped[list] = mapped_column(JsonText, default=list)
+
+
+class Case(Tracked, Base):
+    __tablename__ = "cases"
+    id: Mapped[UUID] = mapped_column(UuidText, primary_key=True)
+    incident_id: Mapped[UUID] = mapped_column(ForeignKey("incidents.id"), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(40), index=True)
+    victim_name: Mapped[str] = mapped_column(String(120), default="")
+    allocated_to: Mapped[str] = mapped_column(String(40), default="", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="OPEN")
+    # Denormalised from the incident and the first IDVA visit so the board sorts on one table.
+    police_ref: Mapped[str] = mapped_column(String(32), index=True)
+    bcu: Mapped[str] = mapped_column(String(8), index=True)
+    district: Mapped[str] = mapped_column(String(40), default="")
+    police_visit_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    first_idva_visit_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    incident: Mapped[Incident] = relationship()
+    visits: Mapped[list[Visit]] = relationship(back_populates="case", order_by="Visit.created_at")
+    __table_args__ = (Index("ix_cases_board", "status", "first_idva_visit_at", "police_visit_at"),)
+
+
+class Visit(Tracked, Base):
+    __tablename__ = "visits"
+    id: Mapped[UUID] = mapped_column(UuidText, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    idva_visit_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    mode: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    idva_code: Mapped[str] = mapped_column(String(40), default="")
+    safe_to_talk: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    suspect_location: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    children_in_household: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    encompass_notified: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    police_risk_grade: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    repeat_victim: Mapped[bool | None] = mapped_column(nullable=True)
+    repeat_suspect: Mapped[bool | None] = mapped_column(nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="visits")
+    offers: Mapped[list[Offer]] = relationship(cascade="all, delete-orphan")
+    risk: Mapped[RiskAssessment | None] = relationship(cascade="all, delete-orphan")
+
+
+class Offer(Tracked, Base):
+    """An offer of support or a referral; ``target`` is empty for the non-referral offers."""
+
+    __tablename__ = "offers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    visit_id: Mapped[UUID] = mapped_column(ForeignKey("visits.id"), index=True)
+    offer_type: Mapped[str] = mapped_column(String(24))
+    target: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(12))
+    decline_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    __table_args__ = (UniqueConstraint("visit_id", "offer_type", "target"),)
+
+
+class RiskAssessment(Tracked, Base):
+    __tablename__ = "risk_assessments"
+    visit_id: Mapped[UUID] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    answers: Mapped[list | None] = mapped_column(JsonText, nullable=True)
+    yes_count: Mapped[int] = mapped_column(Integer)
+    professional_judgement: Mapped[bool] = mapped_column(default=False)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    da_events_12m: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_within_12m: Mapped[bool] = mapped_column(default=False)
+    marac_referral: Mapped[bool | None] = mapped_column(nullable=True)
+
+
+class VoiceEntry(Base):
+    """Append-only: a correction is a new row naming the one it corrects."""
+
+    __tablename__ = "voice_entries"
+    id: Mapped[UUID] = mapped_column(UuidText, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    words: Mapped[str] = mapped_column(Text)
+    verbatim: Mapped[bool] = mapped_column(default=True)
+    goals: Mapped[list] = mapped_column(JsonText, default=list)
+    consent_to_share: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    consent_scope: Mapped[list] = mapped_column(JsonText, default=list)
+    corrects: Mapped[UUID | None] = mapped_column(ForeignKey("voice_entries.id"), nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+
+
+class SafeContact(Tracked, Base):
+    __tablename__ = "safe_contacts"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    method: Mapped[str] = mapped_column(String(20))
+    safe_number: Mapped[str] = mapped_column(String(40), default="")
+    safe_times: Mapped[str] = mapped_column(String(200), default="")
+    voicemail_ok: Mapped[bool] = mapped_column(default=False)
+    text_ok: Mapped[bool] = mapped_column(default=False)
+
+
+class Outcome(Tracked, Base):
+    __tablename__ = "outcomes"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    outcome_code: Mapped[str] = mapped_column(String(4))
+    outcome_date: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+
+
+class TrackerExtra(Base):
+    """Tracker columns with no home in the capture model (goals and DASH score of imported rows)."""
+
+    __tablename__ = "tracker_extras"
+    visit_id: Mapped[UUID] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    dash_score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    marac_referral: Mapped[bool | None] = mapped_column(nullable=True)
+    victim_goals: Mapped[list] = mapped_column(JsonText, default=list)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(24))
+    record_id: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[list] = mapped_column(JsonText, default=list)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    recipient: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxOp(Base):
+    __tablename__ = "outbox"
+    op_id: Mapped[UUID] = mapped_column(UuidText, primary_key=True)
+    hlc: Mapped[str] = mapped_column(String(40), index=True)
+    entity: Mapped[str] = mapped_column(String(24))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    op: Mapped[str] = mapped_column(String(12))
+    payload: Mapped[dict] = mapped_column(JsonText)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    __table_args__ = (Index("ix_outbox_entity", "entity", "entity_id"),)
+
+
+class Draft(Base):
+    """Autosaved form state: inside the encrypted database, never a loose file."""
+
+    __tablename__ = "drafts"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    payload: Mapped[dict] = mapped_column(JsonText)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)

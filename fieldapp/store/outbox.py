@@ -1,0 +1,66 @@
+"""Transactional outbox with a hybrid logical clock (sync picks operations up from here).
+
+An operation is written in the same transaction as the rows it describes, so a committed change
+always has its operation and a rolled-back change never does.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from fieldapp.store.orm import Meta, OutboxOp
+
+_HLC_KEY = "hlc"
+_DEVICE_KEY = "device_id"
+
+
+@dataclass(frozen=True, order=True)
+class Hlc:
+    wall_ms: int
+    counter: int
+    node: str
+
+    def encode(self) -> str:
+        # Fixed width so that string order is clock order.
+        return f"{self.wall_ms:015d}-{self.counter:05d}-{self.node}"
+
+    @classmethod
+    def decode(cls, text: str) -> Hlc:
+        wall, counter, node = text.split("-", 2)
+        return cls(int(wall), int(counter), node)
+
+
+def device_id(session: Session) -> str:
+    row = session.get(Meta, _DEVICE_KEY)
+    if row is None:
+        row = Meta(key=_DEVICE_KEY, value=uuid.uuid4().hex[:12])
+        session.add(row)
+        session.flush()
+    return row.value
+
+
+def tick(session: Session, *, now_ms: int | None = None) -> Hlc:
+    """Advance the clock for a local event: monotonic even if the wall clock steps back."""
+    node = device_id(session)
+    wall = int(time.time() * 1000) if now_ms is None else now_ms
+    row = session.get(Meta, _HLC_KEY)
+    last = Hlc.decode(row.value) if row else Hlc(0, 0, node)
+    nxt = Hlc(wall, 0, node) if wall > last.wall_ms else Hlc(last.wall_ms, last.counter + 1, node)
+    if row is None:
+        session.add(Meta(key=_HLC_KEY, value=nxt.encode()))
+    else:
+        row.value = nxt.encode()
+    return nxt
+
+
+def enqueue(session: Session, *, entity: str, entity_id: object, op: str, payload: dict) -> OutboxOp:
+    item = OutboxOp(
+        op_id=uuid.uuid4(), hlc=tick(session).encode(), entity=entity, entity_id=str(entity_id),
+        op=op, payload=payload, status="pending",
+    )
+    session.add(item)
+    return item
