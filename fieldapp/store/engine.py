@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy.pool import QueuePool
 
 log = logging.getLogger(__name__)
 
@@ -28,21 +28,23 @@ class StoreCorrupt(Exception):
 def open_engine(db_path: Path, raw_key_hex: str) -> Engine:
     """An engine whose every connection is keyed before any other statement runs.
 
-    ``hide_parameters`` keeps bound values (personal data) out of exception text and logs.
+    The pysqlcipher dialect sends ``PRAGMA key`` from the URL password first on each connection;
+    the ``x'..'`` form makes it a raw key, so SQLCipher's own PBKDF2 is skipped (the vault did
+    Argon2id already). ``hide_parameters`` keeps bound values (personal data) out of exception
+    text and logs, and ``repr(engine.url)`` masks the key.
     """
-    key_pragma = f"PRAGMA key = \"x'{raw_key_hex}'\""
-
-    def connect() -> sqlcipher.Connection:
-        conn = sqlcipher.connect(str(db_path), check_same_thread=False, isolation_level=None)
-        conn.execute(key_pragma)
-        for pragma in PRAGMAS:
-            conn.execute(pragma)
-        return conn
-
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{raw_key_hex}'", database=str(db_path))
     engine = create_engine(
-        "sqlite+pysqlcipher://", creator=connect, hide_parameters=True, echo=False,
-        pool_size=2, max_overflow=4, pool_pre_ping=False,
+        url, hide_parameters=True, echo=False, poolclass=QueuePool, pool_size=2, max_overflow=4,
+        connect_args={"check_same_thread": False},
     )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None
+        for pragma in PRAGMAS:
+            dbapi_conn.execute(pragma)
+
     _use_explicit_transactions(engine)
     return engine
 
@@ -61,12 +63,18 @@ def verify_key(engine: Engine) -> None:
         conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
 
 
+def _raw(engine: Engine, sql: str) -> list[tuple]:
+    """Run a pragma outside any transaction (checkpoints and checks refuse to run inside one)."""
+    with engine.connect() as conn:
+        return conn.connection.driver_connection.execute(sql).fetchall()
+
+
+def checkpoint(engine: Engine) -> None:
+    _raw(engine, "PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def integrity_problems(engine: Engine) -> list[str]:
     """Results of both integrity checks; an empty list means the file is sound."""
-    problems: list[str] = []
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
-        problems += [r[0] for r in rows if r[0] != "ok"]
-        rows = conn.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
-        problems += [r[0] for r in rows]
+    problems = [r[0] for r in _raw(engine, "PRAGMA integrity_check") if r[0] != "ok"]
+    problems += [r[0] for r in _raw(engine, "PRAGMA cipher_integrity_check")]
     return problems

@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from fieldapp.store.engine import checkpoint
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -46,8 +48,7 @@ def upgrade(engine: Engine, *, db_path: Path | None = None, revision: str = "hea
 
 
 def _backup(engine: Engine, db_path: Path, revision: str) -> None:
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint(engine)
     backup = db_path.with_name(f"{db_path.name}.before-{revision}.bak")
     shutil.copy2(db_path, backup)
     backup.chmod(0o600)

@@ -1,0 +1,141 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from fieldapp.domain import records as r
+from fieldapp.domain.enums import ClockState, OfferStatus, OfferType, ReferralTarget, RiskAnswer
+from fieldapp.domain.errors import RecordInvalid
+from fieldapp.services import capture, demo, drafts, queries
+from fieldapp.services.visit_form import VisitForm, save_visit_form
+from fieldapp.store import orm
+
+NOW = datetime.now(UTC)
+
+
+def _new_case(store, hours_ago=2.0, ref="LC-1", allocated="IDVA01"):
+    with store.uow() as uow:
+        summary = capture.create_incident(uow=uow, incident=r.IncidentIn(
+            police_ref=ref, bcu="WEST", district="blackpool", police_visit_at=NOW - timedelta(hours=hours_ago),
+            victim_name="Test Person", allocated_to=allocated))
+        uow.commit()
+    return summary
+
+
+def _form(**kw):
+    data = dict(
+        visit=r.VisitIn(idva_visit_at=NOW - timedelta(minutes=5), mode="JOINT", idva_code="IDVA01",
+                        safe_to_talk="YES", children_in_household=2, encompass_notified="YES"),
+        offers=[r.OfferIn(offer_type=OfferType.IDVA_SUPPORT, status=OfferStatus.ACCEPTED),
+                r.OfferIn(offer_type=OfferType.PROSECUTION_SUPPORT, status=OfferStatus.DECLINED,
+                          decline_reason="FEAR_OF_REPRISAL")],
+        referrals=[r.ReferralIn(target=ReferralTarget.HOUSING, status=OfferStatus.ACCEPTED)],
+        risk=r.RiskIn(answers=[RiskAnswer.YES] * 15 + [RiskAnswer.NO] * 9, marac_referral=True),
+        new_voice=[r.VoiceEntryIn(words="I want to stay in my home.", goals=["STAY_IN_HOME"])],
+        safe_contact=r.SafeContactIn(method="PHONE", safe_number="07700 900123", safe_times="after 6pm"),
+        outcome=r.OutcomeIn(outcome_code="1"),
+    )
+    data.update(kw)
+    return VisitForm(**data)
+
+
+def test_full_visit_saves_every_section_and_reads_back(store):
+    summary = _new_case(store)
+    with store.uow() as uow:
+        case = save_visit_form(uow=uow, case_id=summary.case_id, form=_form())
+    assert case.clock() is ClockState.MET
+    visit = case.first_visit
+    assert visit.children_in_household == 2
+    assert [o.status for o in visit.offers] == [OfferStatus.ACCEPTED, OfferStatus.DECLINED]
+    assert visit.referrals[0].target is ReferralTarget.HOUSING
+    assert visit.risk.yes_count == 15 and visit.risk.level == "HIGH"
+    assert case.voice[0].words == "I want to stay in my home."
+    assert case.safe_contact.safe_number == "07700 900123"
+    assert case.outcome.outcome_code == "1"
+    with store.uow() as uow:
+        again = queries.get_case(uow=uow, case_id=summary.case_id)
+        uow.commit()
+    assert again.model_dump() == case.model_dump()
+
+
+def test_refused_save_leaves_nothing_partly_saved(store):
+    summary = _new_case(store, hours_ago=1)
+    with store.uow() as uow:
+        ops_before = uow.session.scalar(select(func.count()).select_from(orm.OutboxOp))
+    bad = _form(visit=r.VisitIn(idva_visit_at=NOW - timedelta(hours=3), mode="JOINT"))
+    with store.uow() as uow, pytest.raises(RecordInvalid, match="before the police visit"):
+        save_visit_form(uow=uow, case_id=summary.case_id, form=bad)
+    with store.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(orm.VoiceEntry)) == 0
+        assert uow.session.scalar(select(func.count()).select_from(orm.OutboxOp)) == ops_before
+        assert uow.session.scalar(select(func.count()).select_from(orm.SafeContact)) == 0
+
+
+def test_voice_is_append_only_with_corrections(store):
+    summary = _new_case(store)
+    with store.uow() as uow:
+        first = capture.add_voice_entry(uow=uow, case_id=summary.case_id,
+                                        entry=r.VoiceEntryIn(words="Original words"))
+        capture.add_voice_entry(uow=uow, case_id=summary.case_id,
+                                entry=r.VoiceEntryIn(words="Corrected words", corrects=first.entry_id))
+        uow.commit()
+    with store.uow() as uow:
+        case = queries.get_case(uow=uow, case_id=summary.case_id)
+    assert [v.words for v in case.voice] == ["Original words", "Corrected words"]
+    assert case.voice[1].corrects == first.entry_id
+
+
+def test_amending_a_visit_is_an_alteration_in_the_audit_log(store):
+    summary = _new_case(store)
+    with store.uow() as uow:
+        case = save_visit_form(uow=uow, case_id=summary.case_id, form=_form())
+    form = _form(visit=r.VisitIn(idva_visit_at=NOW - timedelta(minutes=5), mode="PHONE", idva_code="IDVA01",
+                                 children_in_household=2, encompass_notified="YES"), new_voice=[])
+    with store.uow() as uow:
+        save_visit_form(uow=uow, case_id=summary.case_id, form=form, visit_id=case.first_visit.visit_id,
+                        justification="mode corrected")
+    with store.uow() as uow:
+        last = uow.session.scalars(select(orm.AuditEntry).where(orm.AuditEntry.record_type == "visit")
+                                   .order_by(orm.AuditEntry.seq.desc())).first()
+        assert last.action == "alteration" and last.fields == ["mode", "safe_to_talk"]
+        assert last.justification == "mode corrected"
+
+
+def test_board_pages_filters_and_clock_states(store):
+    overdue = _new_case(store, hours_ago=30, ref="LC-OVER")
+    soon = _new_case(store, hours_ago=21, ref="LC-SOON")
+    fresh = _new_case(store, hours_ago=1, ref="LC-FRESH", allocated="IDVA02")
+    with store.uow() as uow:
+        page = queries.board_page(uow=uow, flt=queries.BoardFilter())
+        assert [c.police_ref for c in page] == ["LC-OVER", "LC-SOON", "LC-FRESH"]
+        assert [c.clock() for c in page] == [ClockState.OVERDUE, ClockState.DUE_SOON, ClockState.ON_TIME]
+        for state, expected in [(ClockState.OVERDUE, overdue), (ClockState.DUE_SOON, soon),
+                                (ClockState.ON_TIME, fresh)]:
+            got = queries.board_page(uow=uow, flt=queries.BoardFilter(state=state))
+            assert [c.case_id for c in got] == [expected.case_id]
+        mine = queries.board_page(uow=uow, flt=queries.BoardFilter(allocated_to="IDVA02"))
+        assert [c.police_ref for c in mine] == ["LC-FRESH"]
+        assert queries.board_count(uow=uow, flt=queries.BoardFilter(search="soon")) == 1
+        assert queries.board_count(uow=uow, flt=queries.BoardFilter(search=fresh.pseudonym.lower())) == 1
+
+
+def test_drafts_round_trip(store):
+    with store.uow() as uow:
+        drafts.save_draft(uow=uow, key="case:1", payload={"note": "half typed"})
+        uow.commit()
+    with store.uow() as uow:
+        assert drafts.load_draft(uow=uow, key="case:1") == {"note": "half typed"}
+        assert [k for k, _ in drafts.list_drafts(uow=uow)] == ["case:1"]
+
+
+def test_demo_fills_a_plausible_service(store):
+    with store.uow() as uow:
+        assert demo.fill_demo(uow=uow, cases=60, seed=1, me="IDVA01") == 60
+    with store.uow() as uow:
+        flt = queries.BoardFilter()
+        cases = queries.board_page(uow=uow, flt=flt, limit=100)
+        assert len(cases) == 60
+        assert all(c.police_ref.startswith("DEMO-") for c in cases)
+        assert any(c.idva_visit_at is None for c in cases)
+        states = {c.clock() for c in cases}
+        assert {ClockState.MET, ClockState.MISSED} <= states

@@ -1,0 +1,107 @@
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError, IntegrityError
+
+from fieldapp.domain import records as r
+from fieldapp.store import audit, orm, schema
+from fieldapp.store.engine import integrity_problems, open_engine
+from fieldapp.services import capture
+
+
+FIXTURE_KEY = "11" * 32
+
+
+def test_stored_schema1_database_upgrades_to_head_with_backup(tmp_path):
+    db = tmp_path / "fieldapp.db"
+    shutil.copy(__import__("pathlib").Path(__file__).with_name("data") / "fieldapp-schema1.db", db)
+    engine = open_engine(db, FIXTURE_KEY)
+    assert schema.current_revision(engine) == "0001"
+    schema.upgrade(engine, db_path=db)
+    assert schema.current_revision(engine) == schema.head_revision()
+    with engine.connect() as conn:
+        assert conn.execute(text("select victim_name from cases")).scalar_one() == "Old Fixture"
+        conn.execute(text("select count(*) from drafts")).scalar_one()
+    assert (tmp_path / "fieldapp.db.before-0001.bak").exists()
+    assert integrity_problems(engine) == []
+    engine.dispose()
+
+
+def test_wrong_key_cannot_read(tmp_path, store_factory):
+    s = store_factory(tmp_path / "x.db")
+    s.close()
+    engine = open_engine(tmp_path / "x.db", "22" * 32)
+    with pytest.raises(DatabaseError):
+        with engine.connect() as conn:
+            conn.execute(text("select count(*) from sqlite_master")).scalar_one()
+    engine.dispose()
+
+
+def _incident(**kw):
+    data = {"police_ref": "LC-1", "bcu": "WEST", "police_visit_at": datetime.now(UTC) - timedelta(hours=2),
+            "victim_name": "Marker Person"}
+    data.update(kw)
+    return r.IncidentIn(**data)
+
+
+def test_change_writes_rows_audit_and_outbox_in_one_transaction(store):
+    with store.uow() as uow:
+        case = capture.create_incident(uow=uow, incident=_incident())
+        uow.commit()
+    with store.uow() as uow:
+        ops = uow.session.scalars(select(orm.OutboxOp).order_by(orm.OutboxOp.hlc)).all()
+        assert [o.entity for o in ops] == ["incident", "case"]
+        assert ops[0].hlc < ops[1].hlc
+        entry = uow.session.scalars(select(orm.AuditEntry)).one()
+        assert (entry.action, entry.record_id) == ("collection", str(case.case_id))
+        assert "victim_name" in entry.fields and "Marker" not in str(entry.fields)
+    # Leaving without commit rolls back rows, audit and outbox together.
+    with store.uow() as uow:
+        capture.create_incident(uow=uow, incident=_incident(police_ref="LC-2"))
+    with store.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(orm.Case)) == 1
+        assert uow.session.scalar(select(func.count()).select_from(orm.OutboxOp)) == 2
+        assert uow.session.scalar(select(func.count()).select_from(orm.AuditEntry)) == 1
+
+
+def test_audit_chain_detects_an_altered_row(store):
+    with store.uow() as uow:
+        for i in range(5):
+            capture.create_incident(uow=uow, incident=_incident(police_ref=f"LC-{i}"))
+        uow.commit()
+    with store.uow() as uow:
+        assert audit.verify(uow.session).ok
+        uow.session.execute(text("update audit_log set actor = 'someone else' where seq = 3"))
+        report = audit.verify(uow.session)
+        assert not report.ok and report.first_bad_seq == 3
+    with store.uow() as uow:
+        uow.session.execute(text("delete from audit_log where seq = 2"))
+        assert audit.verify(uow.session).first_bad_seq == 3
+
+
+def test_exception_text_hides_bound_values(store):
+    with store.uow() as uow:
+        case = capture.create_incident(uow=uow, incident=_incident())
+        uow.commit()
+    with store.uow() as uow:
+        uow.session.add(orm.VoiceEntry(
+            id=uuid.uuid4(), case_id=uuid.uuid4(), words="SECRET-MARKER-WORDS", verbatim=True, goals=[],
+            consent_scope=[], recorded_at=datetime.now(UTC), recorded_by="t"))
+        with pytest.raises(IntegrityError) as caught:
+            uow.session.flush()
+        assert "SECRET-MARKER-WORDS" not in str(caught.value)
+    assert case
+
+
+def test_hlc_is_monotonic_when_the_wall_clock_steps_back(store):
+    from fieldapp.store import outbox
+
+    with store.uow() as uow:
+        a = outbox.tick(uow.session, now_ms=2_000)
+        b = outbox.tick(uow.session, now_ms=1_000)
+        c = outbox.tick(uow.session, now_ms=3_000)
+        assert a < b < c
+        assert a.encode() < b.encode() < c.encode()
