@@ -1,0 +1,26 @@
+"""What an unlocked window works with: the vault, its store and who is at the keyboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fieldapp.store import Store, UnitOfWork
+from fieldapp.vault import Vault
+
+
+@dataclass
+class AppContext:
+    vault: Vault
+    store: Store
+
+    @property
+    def user(self) -> str:
+        return self.vault.info.user
+
+    @property
+    def role(self) -> str:
+        return self.vault.info.role
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work: open it inside the worker function, never on the UI thread."""
+        return self.store.uow()
