@@ -1,0 +1,132 @@
+"""Bar charts for the reports (reportlab.graphics, drawn as vectors into the PDF).
+
+Why labelled bars: evaluators copy figures from the page into minutes and papers, so every bar
+carries its value and every chart has a title and axis labels; the same figures also appear in
+a table next to the chart with numerator and denominator, so nothing depends on reading a bar's
+height or on colour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.textlabels import Label
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.units import mm
+
+from fieldapp.reports import theme
+from fieldapp.reports.fonts import BODY, BOLD
+from fieldapp.reports.safe import one_line
+
+Series = tuple[str, Sequence[float | None]]
+
+
+def _nice_max(values: Sequence[float], percent: bool) -> tuple[float, float]:
+    """An axis maximum with headroom for the value labels, and a round step."""
+    top = max(values, default=0.0)
+    if percent:
+        return 100.0 if top <= 88 else 110.0, 20.0
+    if top <= 0:
+        return 5.0, 1.0
+    raw_step = top / 5
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    return math.ceil(top * 1.15 / step) * step, step
+
+
+def _format(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}%" if percent else f"{value:,.0f}"
+
+
+def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series], width: float,
+              height: float = 72 * mm, percent: bool = True, y_label: str = "",
+              x_label: str = "", horizontal: bool = False,
+              labels: Sequence[Sequence[str]] | None = None) -> Drawing:
+    """A titled bar chart, one bar group per category and one bar per series.
+
+    ``labels`` overrides the text on each bar (same shape as the series values); by default
+    the value is printed, as a percentage when ``percent``.
+    """
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 11, one_line(title, 110), fontName=BOLD, fontSize=10,
+                       fillColor=theme.NAVY))
+    legend_h = 14 if len(series) > 1 else 0
+    chart = HorizontalBarChart() if horizontal else VerticalBarChart()
+    left = 120 if horizontal else 46
+    bottom = 34 if x_label else 24
+    chart.x, chart.y = left, bottom
+    chart.width = width - left - (38 if horizontal else 12)
+    chart.height = height - bottom - 22 - legend_h
+    data = [[v if v is not None else 0.0 for v in values] for _, values in series]
+    chart.data = data
+    flat = [v for row in data for v in row]
+    top, step = _nice_max(flat, percent)
+    axis = chart.valueAxis
+    axis.valueMin, axis.valueMax, axis.valueStep = 0, top, step
+    axis.labels.fontName, axis.labels.fontSize = BODY, 7
+    axis.labels.fillColor = theme.MUTED
+    axis.labelTextFormat = (lambda v: f"{v:.0f}%") if percent else (lambda v: f"{v:,.0f}")
+    axis.strokeColor = theme.RULE
+    axis.visibleGrid = 1
+    axis.gridStrokeColor = theme.HAIRLINE
+    axis.gridStrokeWidth = 0.5
+    axis.forceZero = 1
+    cats = chart.categoryAxis
+    cats.categoryNames = [one_line(c, 40) for c in categories]
+    cats.labels.fontName, cats.labels.fontSize = BODY, 7.5
+    cats.labels.fillColor = theme.SLATE
+    cats.strokeColor = theme.RULE
+    cats.visibleTicks = 0
+    if horizontal:
+        cats.reverseDirection = 1
+        cats.labels.boxAnchor, cats.labels.dx = "e", -4
+    else:
+        cats.labels.boxAnchor, cats.labels.dy = "n", -4
+    chart.barSpacing = 1.5
+    chart.groupSpacing = 10 if len(series) > 1 else 14
+    chart.barWidth = 10
+    for i in range(len(series)):
+        chart.bars[i].fillColor = theme.SERIES[i % len(theme.SERIES)]
+        chart.bars[i].strokeColor = None
+    text = labels or [[_format(v, percent) for v in values] for _, values in series]
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [list(row) for row in text]
+    chart.barLabels.fontName, chart.barLabels.fontSize = BODY, 7
+    chart.barLabels.fillColor = theme.SLATE
+    chart.barLabels.nudge = 6
+    chart.barLabels.boxAnchor = "w" if horizontal else "s"
+    chart.barLabels.dx = 0
+    drawing.add(chart)
+    if len(series) > 1:
+        legend = Legend()
+        legend.x, legend.y = left, height - 22
+        legend.alignment = "right"
+        legend.columnMaximum = 1
+        legend.deltax = 110
+        legend.dx = legend.dy = 7
+        legend.fontName, legend.fontSize = BODY, 7.5
+        legend.strokeColor = None
+        legend.colorNamePairs = [
+            (theme.SERIES[i % len(theme.SERIES)], one_line(name, 40))
+            for i, (name, _) in enumerate(series)
+        ]
+        drawing.add(legend)
+    if y_label:
+        label = Label()
+        label.setText(one_line(y_label, 60))
+        label.fontName, label.fontSize, label.fillColor = BODY, 7.5, theme.MUTED
+        if horizontal:
+            label.x, label.y, label.boxAnchor = left + chart.width / 2, 2, "s"
+        else:
+            label.angle = 90
+            label.x, label.y, label.boxAnchor = 8, bottom + chart.height / 2, "c"
+        drawing.add(label)
+    if x_label and not horizontal:
+        drawing.add(String(left + chart.width / 2, 3, one_line(x_label, 80), fontName=BODY,
+                           fontSize=7.5, fillColor=theme.MUTED, textAnchor="middle"))
+    return drawing
