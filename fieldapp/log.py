@@ -37,7 +37,9 @@ class RedactingFormatter(logging.Formatter):
 
 
 def harden_process() -> None:
-    """No core dumps of a process that holds the data key (see sync_crypto.md section 9)."""
+    """No core dumps of a process that holds the data key (see sync_crypto.md section 9), and
+    every file this process creates is private to the user (vault, WAL, logs, exports)."""
+    os.umask(0o077)
     try:
         import resource
 
@@ -62,7 +64,8 @@ def setup(folder: Path, *, debug: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    for noisy in ("sqlalchemy", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     crash = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - lives for the process
     os.chmod(folder / "crash.log", 0o600)
     faulthandler.enable(crash)  # frames only: file, function, line; never locals

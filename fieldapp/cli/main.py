@@ -7,6 +7,7 @@ import logging
 import sys
 
 from fieldapp import __version__
+from fieldapp.log import harden_process
 from fieldapp.cli import errors, vault_cmds
 from fieldapp.domain.errors import UserFacingError
 
@@ -25,23 +26,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(errors.USAGE, f"fieldapp: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common(default: object) -> argparse.ArgumentParser:
+    # Sub-commands repeat these options so they work before or after the command name; there
+    # the default is SUPPRESS so a sub-parser never overwrites a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--vault", metavar="DIR", help="vault folder (default: $FIELDAPP_VAULT "
-                        "or the platform's user data folder)")
-    common.add_argument("--passphrase-file", metavar="FILE",
+    common.add_argument("--vault", metavar="DIR", default=default, help="vault folder (default: "
+                        "$FIELDAPP_VAULT or the platform's user data folder)")
+    common.add_argument("--passphrase-file", metavar="FILE", default=default,
                         help="read the passphrase from the first line of FILE")
-    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    common.add_argument("--debug", action="store_true", default=default if default is not None else False,
+                        help="show tracebacks")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="fieldapp", description="Operation Provide field recorder. "
-                     "With no command, starts the desktop app.", parents=[common])
+                     "With no command, starts the desktop app.", parents=[_common(None)])
     parser.add_argument("--version", action="version", version=f"fieldapp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    shared = _common(argparse.SUPPRESS)
     for module in COMMAND_MODULES:
-        module.register(sub, common)
+        module.register(sub, shared)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    harden_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

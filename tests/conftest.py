@@ -1,0 +1,29 @@
+"""Suite-wide settings: fast (floor-cost) Argon2id, private settings folders, no real user data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("FIELDAPP_TEST_FAST_KDF", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("FIELDAPP_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config-xdg"))
+    monkeypatch.delenv("FIELDAPP_VAULT", raising=False)
+    monkeypatch.delenv("FIELDAPP_PASSPHRASE", raising=False)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The read-only ``shared`` folder that sits beside the project root."""
+    return Path(__file__).resolve().parents[2] / "shared"
