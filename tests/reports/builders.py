@@ -170,3 +170,33 @@ def font_names(data: bytes, password: str | None = None) -> set[str]:
             elif "/FontFile2" not in descriptor.get_object():
                 names.add("NOT-EMBEDDED:" + str(font.get("/BaseFont")))
     return names
+
+
+IDVAS = ("IDVA01 Amara", "IDVA02 Bethan", "IDVA03 Ceri", "IDVA07 Dilys", "IDVA09 Esra")
+
+
+def make_caseload(n_cases: int = 300):  # -> CaseloadInput (imported lazily: keeps this light)
+    from fieldapp.domain import clock
+    from fieldapp.domain.enums import ClockState, RiskGrade
+    from fieldapp.reports import CaseloadCase, CaseloadInput, CaseloadRow
+
+    cases = []
+    for i in range(n_cases):
+        police_at = PRINTED_AT - timedelta(hours=3 + 7 * i)
+        state = clock.clock_state(police_visit_at=police_at, idva_visit_at=None, now=PRINTED_AT)
+        left = clock.time_left(police_at, PRINTED_AT)
+        cases.append(CaseloadCase(
+            case_ref=f"LC-2024{i:05d}", pseudonym=f"Heron-{i:03d}", idva=IDVAS[i % len(IDVAS)],
+            police_visit_at=police_at, clock_text=clock.describe_time_left(left),
+            clock_state=state if i % 3 else ClockState.MET,
+            risk_level=(RiskGrade.HIGH, RiskGrade.MEDIUM, RiskGrade.STANDARD)[i % 3],
+            marac_status=("Referral made", "Pending", "Not needed")[i % 3],
+            next_action=("Follow-up call; check housing referral and refuge availability"
+                         if i % 4 == 0 else "Review safety plan"),
+        ))
+    rows = [CaseloadRow(idva=name, open_cases=60 + k, overdue_24h=k, high_risk=20 - k,
+                        marac_pending=k * 2, actions_due=5 + k)
+            for k, name in enumerate(IDVAS)]
+    return CaseloadInput(rows=rows, cases=cases, printed_by="Insp J. Smith",
+                         printed_at=PRINTED_AT, title="West BCU caseload",
+                         filters="BCU West · open cases · all IDVAs")
