@@ -1,0 +1,1 @@
+"""Windows and dialogs around the main window: first run, unlock, new incident, settings."""

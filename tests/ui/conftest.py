@@ -1,0 +1,144 @@
+"""Fixtures for the desktop UI tests: real vaults (floor-cost Argon2id), real SQLCipher stores.
+
+Every test ends by checking that no background task is still running, so a test cannot pass
+while a worker is left holding a database session.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from fieldapp.store import Store
+from fieldapp.ui import tasks
+from fieldapp.ui.context import AppContext
+from fieldapp.vault import Vault
+
+PASSPHRASE = "lantern harbour pebble"
+USER = "IDVA01"
+
+
+@pytest.fixture(autouse=True)
+def ui_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setenv("FIELDAPP_TEST_FAST_KDF", "1")
+    monkeypatch.setenv("FIELDAPP_CONFIG_DIR", str(tmp_path / "config"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
+    yield
+    finished = tasks.wait_for_all(10_000)
+    QApplication.processEvents()
+    assert finished, "a background task was still running at the end of the test"
+
+
+@pytest.fixture
+def vault_folder(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+def open_context(vault: Vault) -> AppContext:
+    return AppContext(vault=vault, store=Store.open(vault))
+
+
+@pytest.fixture
+def context(vault_folder: Path) -> Iterator[AppContext]:
+    """An unlocked vault for an IDVA, with its store open and an empty board."""
+    vault = Vault.create(vault_folder, passphrase=bytearray(PASSPHRASE.encode()), user=USER,
+                         role="idva")
+    ctx = open_context(vault)
+    yield ctx
+    tasks.wait_for_all()
+    vault.lock()
+
+
+# ------------------------------------------------------------------ 50,000 cases, made once
+@dataclass(frozen=True)
+class BigBoard:
+    folder: Path
+    now: datetime
+    rows: list[dict]  # what was inserted, to compute the expected answers
+
+
+_FMT = "%Y-%m-%dT%H:%M:%S.%fZ"
+BIG_CASES = 50_000
+IDVAS = ("IDVA01", "IDVA02", "IDVA03", "IDVA04", "IDVA05")
+BCUS = ("WEST", "EAST", "SOUTH")
+
+
+def _big_rows(now: datetime) -> list[dict]:
+    rows = []
+    for i in range(BIG_CASES):
+        kind = i % 5
+        police = {
+            0: now - timedelta(hours=2, minutes=i % 60),  # on time
+            1: now - timedelta(hours=21, minutes=i % 60),  # due soon
+            2: now - timedelta(hours=30, minutes=i % 600),  # overdue
+            3: now - timedelta(days=10, minutes=i),  # met (visited after 10 h)
+            4: now - timedelta(days=20, minutes=i),  # missed (visited after 40 h)
+        }[kind]
+        idva = {3: police + timedelta(hours=10), 4: police + timedelta(hours=40)}.get(kind)
+        rows.append({
+            "case_id": str(uuid.UUID(int=i + 1)), "incident_id": str(uuid.UUID(int=10**9 + i)),
+            "visit_id": str(uuid.UUID(int=2 * 10**9 + i)), "police_ref": f"PR-{i:06d}",
+            "pseudonym": f"C-{i:06X}", "bcu": BCUS[i % 3], "allocated_to": "" if i % 11 == 0 else IDVAS[(i // 5) % 5],
+            "police": police, "idva": idva,
+            "state": ("ON_TIME", "DUE_SOON", "OVERDUE", "MET", "MISSED")[kind],
+        })
+    return rows
+
+
+def _bulk_insert(store: Store, rows: list[dict], now: datetime) -> None:
+    """One transaction of executemany: seconds, where create_incident would take an hour."""
+    stamp = now.strftime(_FMT)
+    tracked = (stamp, "fixture", stamp, "fixture", 1)
+    incidents = [(r["incident_id"], r["police_ref"], r["bcu"], "OTHER", r["police"].strftime(_FMT),
+                  "[]", *tracked) for r in rows]
+    cases = [(r["case_id"], r["incident_id"], r["pseudonym"], f"Victim Name {i}", r["allocated_to"],
+              "OPEN", r["police_ref"], r["bcu"], "OTHER", r["police"].strftime(_FMT),
+              r["idva"].strftime(_FMT) if r["idva"] else None, *tracked)
+             for i, r in enumerate(rows)]
+    visits = [(r["visit_id"], r["case_id"], r["idva"].strftime(_FMT) if r["idva"] else None,
+               "", "", *tracked) for r in rows]
+    cols = "created_at, created_by, updated_at, updated_by, row_version"
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO incidents (id, police_ref, bcu, district, police_visit_at, officers, {cols})"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)", incidents)
+        conn.exec_driver_sql(
+            "INSERT INTO cases (id, incident_id, pseudonym, victim_name, allocated_to, status,"
+            f" police_ref, bcu, district, police_visit_at, first_idva_visit_at, {cols})"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cases)
+        conn.exec_driver_sql(
+            f"INSERT INTO visits (id, case_id, idva_visit_at, idva_code, note, {cols})"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)", visits)
+
+
+@pytest.fixture(scope="session")
+def big_board(tmp_path_factory: pytest.TempPathFactory) -> BigBoard:
+    folder = tmp_path_factory.mktemp("big") / "vault"
+    now = datetime.now(UTC).replace(microsecond=0)
+    rows = _big_rows(now)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FIELDAPP_TEST_FAST_KDF", "1")
+        vault = Vault.create(folder, passphrase=bytearray(PASSPHRASE.encode()), user=USER,
+                             role="idva")
+    store = Store.open(vault)
+    _bulk_insert(store, rows, now)
+    vault.lock()
+    return BigBoard(folder=folder, now=now, rows=rows)
+
+
+@pytest.fixture(scope="session")
+def big_context(big_board: BigBoard) -> Iterator[AppContext]:
+    """Unlocked once for the session: a warm page cache keeps the model tests quick."""
+    vault = Vault.open(big_board.folder)
+    vault.unlock(bytearray(PASSPHRASE.encode()))
+    ctx = open_context(vault)
+    yield ctx
+    tasks.wait_for_all()
+    vault.lock()
