@@ -10,6 +10,7 @@ from fieldapp.reports import theme
 from fieldapp.reports.case_summary import CaseSummaryInput, render_case_summary
 from fieldapp.reports.caseload import CaseloadCase, CaseloadInput, CaseloadRow, render_caseload
 from fieldapp.reports.fonts import register_fonts, resources_dir
+from fieldapp.reports.kpi_report import KpiReportInput, render_kpi_report
 from fieldapp.reports.safe import safe_para
 from fieldapp.reports.write import write_pdf
 
@@ -17,6 +18,8 @@ __all__ = [
     "CaseloadCase",
     "CaseloadInput",
     "CaseloadRow",
+    "KpiReportInput",
+    "render_kpi_report",
     "render_caseload",
     "CaseSummaryInput",
     "render_case_summary",

@@ -53,16 +53,24 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
     the value is printed, as a percentage when ``percent``.
     """
     drawing = Drawing(width, height)
+    # The renderer's starting state names a font too; make it ours so no Helvetica (unembedded)
+    # reference lands in the PDF.
+    drawing.initialFontName, drawing.initialFontSize = BODY, 8
     drawing.add(String(0, height - 11, one_line(title, 110), fontName=BOLD, fontSize=10,
                        fillColor=theme.NAVY))
     legend_h = 14 if len(series) > 1 else 0
     chart = HorizontalBarChart() if horizontal else VerticalBarChart()
     left = 120 if horizontal else 46
-    bottom = 34 if x_label else 24
+    extra_lines = max((c.count("\n") for c in categories), default=0)
+    bottom = (36 if y_label else 22) if horizontal else (
+        (34 if x_label else 24) + 9 * extra_lines)
     chart.x, chart.y = left, bottom
     chart.width = width - left - (38 if horizontal else 12)
     chart.height = height - bottom - 22 - legend_h
-    data = [[v if v is not None else 0.0 for v in values] for _, values in series]
+    # A horizontal chart stacks a group's bars bottom-up; reverse the series so they read
+    # top-down in legend order.
+    order = list(range(len(series)))[::-1] if horizontal else list(range(len(series)))
+    data = [[v if v is not None else 0.0 for v in series[i][1]] for i in order]
     chart.data = data
     flat = [v for row in data for v in row]
     top, step = _nice_max(flat, percent)
@@ -77,7 +85,8 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
     axis.gridStrokeWidth = 0.5
     axis.forceZero = 1
     cats = chart.categoryAxis
-    cats.categoryNames = [one_line(c, 40) for c in categories]
+    cats.categoryNames = ["\n".join(one_line(part, 40) for part in c.split("\n"))
+                          for c in categories]
     cats.labels.fontName, cats.labels.fontSize = BODY, 7.5
     cats.labels.fillColor = theme.SLATE
     cats.strokeColor = theme.RULE
@@ -87,15 +96,20 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
         cats.labels.boxAnchor, cats.labels.dx = "e", -4
     else:
         cats.labels.boxAnchor, cats.labels.dy = "n", -4
-    chart.barSpacing = 1.5
-    chart.groupSpacing = 10 if len(series) > 1 else 14
-    chart.barWidth = 10
-    for i in range(len(series)):
-        chart.bars[i].fillColor = theme.SERIES[i % len(theme.SERIES)]
-        chart.bars[i].strokeColor = None
+        cats.labels.textAnchor = "middle"
+    # reportlab scales bar and gap widths to fill each category; choose them in points so a
+    # lone category gets a slim bar, not a slab across the page.
+    n_series = len(series)
+    slot = (chart.height if horizontal else chart.width) / max(len(categories), 1)
+    bar = min(12.0 if horizontal else 34.0, 0.7 * slot / n_series)
+    chart.barWidth, chart.barSpacing = bar, 2
+    chart.groupSpacing = max(slot - n_series * bar - (n_series - 1) * 2, 1)
+    for row, i in enumerate(order):
+        chart.bars[row].fillColor = theme.SERIES[i % len(theme.SERIES)]
+        chart.bars[row].strokeColor = None
     text = labels or [[_format(v, percent) for v in values] for _, values in series]
     chart.barLabelFormat = "values"
-    chart.barLabelArray = [list(row) for row in text]
+    chart.barLabelArray = [list(text[i]) for i in order]
     chart.barLabels.fontName, chart.barLabels.fontSize = BODY, 7
     chart.barLabels.fillColor = theme.SLATE
     chart.barLabels.nudge = 6

@@ -239,11 +239,18 @@ def data_table(header: Sequence[str], rows: Iterable[Sequence[Cell]], col_widths
     right_cols = set(numeric)
     head = [safe_para(h, theme.CELL_HEAD_RIGHT if i in right_cols else head_style)
             for i, h in enumerate(header)]
+    body_right = theme.CELL_RIGHT
+    bold_right = theme.CELL_RIGHT_BOLD
+
+    def line(values: Sequence[Cell], normal: Any, right: Any) -> list[Flowable]:
+        return [cell(v, right if i in right_cols and isinstance(v, str) else normal)
+                for i, v in enumerate(values)]
+
     data: list[list[Flowable]] = [head]
-    data.extend([cell(v, body_style) for v in row] for row in rows)
+    data.extend(line(row, body_style, body_right) for row in rows)
     n_body = len(data) - 1
     if totals is not None:
-        data.append([cell(v, bold_style) for v in totals])
+        data.append(line(totals, bold_style, bold_right))
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), BODY, 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
