@@ -52,6 +52,7 @@ def tick(session: Session, *, now_ms: int | None = None) -> Hlc:
     nxt = Hlc(wall, 0, node) if wall > last.wall_ms else Hlc(last.wall_ms, last.counter + 1, node)
     if row is None:
         session.add(Meta(key=_HLC_KEY, value=nxt.encode()))
+        session.flush()
     else:
         row.value = nxt.encode()
     return nxt
@@ -64,3 +65,22 @@ def enqueue(session: Session, *, entity: str, entity_id: object, op: str, payloa
     )
     session.add(item)
     return item
+
+
+def enqueue_many(session: Session, items: list[tuple[str, object, str, dict]]) -> None:
+    """Bulk form of :func:`enqueue` for imports: (entity, entity_id, op, payload) tuples.
+
+    The clock is ticked once and the counter carries the batch, so order within the batch is
+    kept and the stored clock ends past every stamp handed out.
+    """
+    if not items:
+        return
+    first = tick(session)
+    rows = []
+    for i, (entity, entity_id, op, payload) in enumerate(items):
+        stamp = Hlc(first.wall_ms, first.counter + i, first.node).encode()
+        rows.append({"op_id": uuid.uuid4(), "hlc": stamp, "entity": entity,
+                     "entity_id": str(entity_id), "op": op, "payload": payload, "status": "pending"})
+    last = Hlc(first.wall_ms, first.counter + len(items) - 1, first.node)
+    session.get(Meta, _HLC_KEY).value = last.encode()
+    session.execute(OutboxOp.__table__.insert(), rows)

@@ -1,0 +1,243 @@
+"""Import a tracker v1 file into the vault: whole rows or none, idempotent, audited.
+
+Rows are applied in batches, each batch one transaction. New rows go in with set-based inserts
+(the 100,000-row target); changed rows are updated one by one and audited as alterations. A
+cancel is honoured between batches, so only whole rows are ever saved and the report says where
+the import stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from fieldapp.domain.clock import utc_now
+from fieldapp.store import audit, orm, outbox
+from fieldapp.store.audit import Action
+from fieldapp.store.uow import UnitOfWork
+from fieldapp.tracker import RowRejection, TrackerRow, read_tracker
+from fieldapp.services import capture
+from fieldapp.services.tracker_rows import COLUMN_REFERRAL, tracker_rows
+
+BATCH_ROWS = 1000
+_ROW_FIELDS = tuple(TrackerRow.model_fields)
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RowRejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    stopped_after_line: int | None = None
+
+    @property
+    def rows_seen(self) -> int:
+        return self.imported + self.updated + self.unchanged + len(self.rejected)
+
+    def summary(self) -> str:
+        text = (f"{self.file_name}: {self.imported} imported, {self.updated} updated, "
+                f"{self.unchanged} unchanged, {len(self.rejected)} rejected")
+        if self.cancelled:
+            text += f"; cancelled after line {self.stopped_after_line} (every row up to it is saved whole)"
+        return text
+
+    def to_csv(self) -> bytes:
+        """The row-level report: line, column, reason (never the cell's value)."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(["line", "column", "reason"])
+        for rejection in self.rejected:
+            writer.writerow([rejection.line, rejection.column, rejection.reason])
+        for warning in self.warnings:
+            writer.writerow(["", "", f"warning: {warning}"])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def import_tracker(
+    *, uow: UnitOfWork, path: Path, progress: Callable[[int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None, uk_dates: bool = False,
+) -> ImportReport:
+    """Read ``path`` and apply it; commits each batch. ``progress`` gets the last line read."""
+    with read_tracker(path, uk_dates=uk_dates) as reader:
+        report = ImportReport(file_name=reader.name)
+        batch: dict[uuid.UUID, tuple[int, TrackerRow]] = {}
+        last_line = reader.header_line
+        for item in reader:
+            if isinstance(item, RowRejection):
+                report.rejected.append(item)
+                last_line = item.line
+                continue
+            line = reader.current_line
+            if item.visit_id in batch or len(batch) >= BATCH_ROWS:
+                _apply(uow, batch, report)
+                batch = {}
+                if progress:
+                    progress(last_line)
+                if should_cancel and should_cancel():
+                    report.cancelled, report.stopped_after_line = True, last_line
+                    report.warnings = reader.warnings
+                    return report
+            batch[item.visit_id] = (line, item)
+            last_line = line
+        _apply(uow, batch, report)
+        if progress:
+            progress(last_line)
+        report.warnings = reader.warnings
+    return report
+
+
+def _apply(uow: UnitOfWork, batch: dict[uuid.UUID, tuple[int, TrackerRow]], report: ImportReport) -> None:
+    if not batch:
+        return
+    existing = {row.visit_id: row for row in tracker_rows(uow=uow, visit_ids=list(batch))}
+    checklists = set(uow.session.scalars(select(orm.RiskAssessment.visit_id).where(
+        orm.RiskAssessment.visit_id.in_(list(existing)), orm.RiskAssessment.answers.is_not(None))))
+    for visit_id in list(batch):
+        line, row = batch[visit_id]
+        old = existing.get(visit_id)
+        if visit_id in checklists and old is not None and (
+                (old.dash_score, old.marac_referral) != (row.dash_score, row.marac_referral)):
+            # The app's own checklist is the record; a sheet must not silently overwrite it.
+            column = "dash_score" if old.dash_score != row.dash_score else "marac_referral"
+            report.rejected.append(RowRejection(line, column, (
+                "differs from the risk checklist recorded in the app for this visit; change the "
+                "checklist in the app, or make the sheet agree with it")))
+            del batch[visit_id]
+    new_rows = [row for _, row in batch.values() if row.visit_id not in existing]
+    now = utc_now()
+    _insert_new(uow, new_rows, now)
+    for _, row in batch.values():
+        old = existing.get(row.visit_id)
+        if old is None:
+            continue
+        if old == row:
+            report.unchanged += 1
+            continue
+        _update(uow, old, row, now)
+        report.updated += 1
+    report.imported += len(new_rows)
+    uow.commit()
+
+
+def _stamp(uow: UnitOfWork, now: datetime) -> dict:
+    return {"created_at": now, "created_by": uow.actor, "updated_at": now, "updated_by": uow.actor,
+            "row_version": 1}
+
+
+def _insert_new(uow: UnitOfWork, rows: list[TrackerRow], now: datetime) -> None:
+    if not rows:
+        return
+    stamp = _stamp(uow, now)
+    incidents, cases, visits, offers, extras, outcomes, ops, entries = ([] for _ in range(8))
+    for row in rows:
+        incident_id, case_id = uuid.uuid4(), uuid.uuid4()
+        incidents.append({"id": incident_id, "police_ref": row.police_incident_ref, "bcu": row.bcu.value,
+                          "district": row.district or "", "police_visit_at": row.police_visit_at,
+                          "officers": [], **stamp})
+        cases.append({"id": case_id, "incident_id": incident_id, "pseudonym": capture.pseudonym_for(case_id),
+                      "victim_name": "", "allocated_to": row.idva_code or "", "status": "OPEN",
+                      "police_ref": row.police_incident_ref, "bcu": row.bcu.value,
+                      "district": row.district or "", "police_visit_at": row.police_visit_at,
+                      "first_idva_visit_at": row.idva_visit_at, **stamp})
+        visits.append({"id": row.visit_id, "case_id": case_id, "note": "", **_visit_values(row), **stamp})
+        offers.extend({"visit_id": row.visit_id, **o, **stamp} for o in _offer_values(row))
+        extras.append({"visit_id": row.visit_id, "dash_score": row.dash_score,
+                       "marac_referral": row.marac_referral,
+                       "victim_goals": [g.value for g in row.victim_goals]})
+        if row.outcome_code:
+            outcomes.append({"case_id": case_id, "outcome_code": row.outcome_code,
+                             "outcome_date": None, **stamp})
+        ops.append(("tracker_row", row.visit_id, "upsert", row.model_dump(mode="json")))
+        entries.append({"action": Action.COLLECTION, "record_type": "visit", "record_id": row.visit_id,
+                        "fields": [k for k in _ROW_FIELDS if getattr(row, k) not in (None, ())],
+                        "justification": "tracker import"})
+    s = uow.session
+    for table, values in ((orm.Incident, incidents), (orm.Case, cases), (orm.Visit, visits),
+                          (orm.Offer, offers), (orm.TrackerExtra, extras), (orm.Outcome, outcomes)):
+        if values:
+            s.execute(table.__table__.insert(), values)
+    outbox.enqueue_many(s, ops)
+    audit.append_many(s, actor=uow.actor, entries=entries, at=now)
+
+
+def _visit_values(row: TrackerRow) -> dict:
+    return {"idva_visit_at": row.idva_visit_at, "mode": _v(row.visit_mode), "idva_code": row.idva_code or "",
+            "police_risk_grade": _v(row.police_risk_grade), "repeat_victim": row.repeat_victim,
+            "repeat_suspect": row.repeat_suspect, "children_in_household": row.children_in_household,
+            "safe_to_talk": None, "suspect_location": None, "encompass_notified": None}
+
+
+def _offer_values(row: TrackerRow) -> list[dict]:
+    values = []
+    for offer_type, decision in (("IDVA_SUPPORT", row.idva_support),
+                                 ("PROSECUTION_SUPPORT", row.prosecution_support)):
+        if decision is not None:
+            values.append({"offer_type": offer_type, "target": "", "status": decision.value,
+                           "decline_reason": None})
+    for column, target in COLUMN_REFERRAL.items():
+        decision = getattr(row, column)
+        if decision is not None:
+            values.append({"offer_type": "REFERRAL", "target": target, "status": decision.value,
+                           "decline_reason": None})
+    return values
+
+
+def _v(value: object) -> object:
+    return None if value is None else getattr(value, "value", value)
+
+
+def _update(uow: UnitOfWork, old: TrackerRow, row: TrackerRow, now: datetime) -> None:
+    s = uow.session
+    visit = s.get(orm.Visit, row.visit_id)
+    case = visit.case
+    changed = [k for k in _ROW_FIELDS if getattr(old, k) != getattr(row, k)]
+    for key, value in _visit_values(row).items():
+        if key in ("safe_to_talk", "suspect_location", "encompass_notified"):
+            continue  # not tracker columns: what the IDVA recorded stays
+        setattr(visit, key, value)
+    case.police_ref, case.bcu, case.district = row.police_incident_ref, row.bcu.value, row.district or ""
+    case.police_visit_at = row.police_visit_at
+    case.incident.police_ref, case.incident.bcu = row.police_incident_ref, row.bcu.value
+    case.incident.district, case.incident.police_visit_at = row.district or "", row.police_visit_at
+    wanted = {(o["offer_type"], o["target"]): o for o in _offer_values(row)}
+    for offer in list(visit.offers):
+        key = (offer.offer_type, offer.target)
+        if key[0] == "SAFETY_PLAN" or (key[0] == "REFERRAL" and key[1] not in COLUMN_REFERRAL.values()):
+            continue  # not carried by the tracker
+        if key not in wanted:
+            visit.offers.remove(offer)
+        elif offer.status != wanted[key]["status"]:
+            offer.status, offer.decline_reason = wanted[key]["status"], None
+        wanted.pop(key, None)
+    for values in wanted.values():
+        visit.offers.append(orm.Offer(visit_id=visit.id, **values, **_stamp(uow, now)))
+    extra = s.get(orm.TrackerExtra, visit.id) or orm.TrackerExtra(visit_id=visit.id)
+    extra.dash_score, extra.marac_referral = row.dash_score, row.marac_referral
+    extra.victim_goals = [g.value for g in row.victim_goals]
+    s.add(extra)
+    outcome = s.get(orm.Outcome, case.id)
+    if row.outcome_code and outcome is None:
+        s.add(orm.Outcome(case_id=case.id, outcome_code=row.outcome_code, **_stamp(uow, now)))
+    elif outcome is not None and row.outcome_code != outcome.outcome_code:
+        if row.outcome_code:
+            outcome.outcome_code = row.outcome_code
+        else:
+            s.delete(outcome)
+    s.flush()
+    firsts = [v.idva_visit_at for v in case.visits if v.idva_visit_at is not None]
+    case.first_idva_visit_at = min(firsts) if firsts else None
+    for obj in (visit, case):
+        obj.updated_at, obj.updated_by, obj.row_version = now, uow.actor, obj.row_version + 1
+    uow.audit(Action.ALTERATION, "visit", visit.id, fields=changed, justification="tracker import")
+    uow.enqueue("tracker_row", visit.id, "upsert", row.model_dump(mode="json"))

@@ -1,0 +1,191 @@
+"""Writers for tracker v1 files (CSV and XLSX) onto a binary stream.
+
+The caller owns the stream: it writes to a BytesIO (or the vault's encrypted writer) and then
+moves the bytes atomically into place, so a failed export never leaves half a file behind. The
+stream is flushed but never closed here.
+
+Every text cell goes through :func:`~fieldapp.tracker.cells.defuse` (OWASP CSV injection): a
+value starting with ``= + - @``, tab, CR or NUL is written with a leading ``'`` that the reader
+removes again. Numbers are written as numbers and are not defused.
+
+Date-times:
+
+- CSV: ISO 8601 in Europe/London local time *with* its offset (``2022-10-29T19:45:00+01:00``),
+  readable by a coordinator and unambiguous across the autumn clock change.
+- XLSX: real Excel date-time cells holding Europe/London local wall time, *naive* (Excel has no
+  time zones), which is what a coordinator expects to see and what the reader assumes for a
+  naive value. The one hour a year that is ambiguous in local time (the second 01:00-02:00 on the
+  last Sunday of October) is written as ISO text with its offset instead, so it reads back exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from fieldapp.domain import clock
+from fieldapp.tracker.cells import defuse, ooxml_escape
+from fieldapp.tracker.row import COLUMNS, DERIVED, TrackerRow
+
+MARKING = "OFFICIAL-SENSITIVE"
+_EXCEL_DATETIME = "yyyy-mm-dd hh:mm:ss"
+_UNSAFE_IN_COMMENT = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def comment_line(*, exported_by: str, exported_at: datetime) -> str:
+    """The first line of an export; the user name is flattened to one safe line of text."""
+    user = _UNSAFE_IN_COMMENT.sub(" ", exported_by).strip()[:80] or "unknown user"
+    stamp = clock.as_utc(exported_at).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"# {MARKING} - Operation Provide tracker v1 - exported {stamp} by {user}"
+
+
+def _values(row: TrackerRow) -> Iterator[tuple[str, Any]]:
+    """Each stored column's typed value (None when empty), in export order."""
+    for column in COLUMNS:
+        if column in DERIVED:
+            continue
+        value = getattr(row, column)
+        if column == "victim_goals":
+            value = ";".join(goal.value for goal in value) or None
+        yield column, value
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "YES" if value else "NO"
+    if isinstance(value, datetime):
+        return clock.to_london(value).isoformat(timespec="seconds")
+    if isinstance(value, int):
+        return str(value)
+    return defuse(str(value))
+
+
+def csv_record(row: TrackerRow) -> list[str]:
+    """One row as the CSV spells it, derived columns filled."""
+    derived = row.derived()
+    return [_csv_text(value) for _, value in _values(row)] + [defuse(derived[c]) for c in DERIVED]
+
+
+def write_csv(
+    rows: Iterable[TrackerRow], out: BinaryIO, *, exported_by: str, exported_at: datetime
+) -> int:
+    """Write a tracker v1 CSV (UTF-8 with BOM, CRLF, RFC 4180 quoting); returns the row count."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
+    try:
+        text.write(comment_line(exported_by=exported_by, exported_at=exported_at) + "\r\n")
+        writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(COLUMNS)
+        count = 0
+        for row in rows:
+            writer.writerow(csv_record(row))
+            count += 1
+        text.flush()
+    finally:
+        text.detach()  # leave the caller's stream open
+    return count
+
+
+# ---- XLSX ------------------------------------------------------------------------------------
+
+
+def _xlsx_value(column: str, value: Any) -> Any:
+    if isinstance(value, bool):
+        return "YES" if value else "NO"  # text, as the spec spells it, not Excel's TRUE/FALSE
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        local = clock.to_london(value)
+        if local.fold:  # the repeated autumn hour: naive wall time would read back an hour early
+            return local.isoformat(timespec="seconds")
+        return local.replace(tzinfo=None)
+    return ooxml_escape(defuse(str(value)))
+
+
+def write_xlsx(
+    rows: Iterable[TrackerRow], out: BinaryIO, *, exported_by: str, exported_at: datetime
+) -> int:
+    """Write a tracker v1 workbook: comment row, header row, one typed row per visit, with
+    OFFICIAL-SENSITIVE in the printed page header and footer. Returns the row count.
+
+    The sheet is streamed straight into the zip entry: openpyxl's own save would first write the
+    whole sheet, in clear, to a temporary file on disk, which this app must not do.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Tracker v1")
+    for header_footer in (sheet.oddHeader, sheet.oddFooter):
+        header_footer.center.text = MARKING
+    sheet.oddHeader.left.text = "Operation Provide tracker v1"
+    sheet.oddFooter.right.text = "Page &P of &N"
+    sheet.freeze_panes = "A3"
+    book.properties.title = "Operation Provide tracker v1"
+    book.properties.subject = MARKING
+    book.properties.keywords = MARKING
+    book.properties.creator = "fieldapp"
+    book.properties.created = book.properties.modified = clock.as_utc(exported_at).replace(tzinfo=None)
+    count = 0
+
+    def fill(ws: Any) -> None:
+        nonlocal count
+        ws.append([comment_line(exported_by=exported_by, exported_at=exported_at)])
+        bold = Font(bold=True)
+        header = []
+        for name in COLUMNS:
+            cell = WriteOnlyCell(ws, value=name)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in rows:
+            cells: list[Any] = []
+            for column, value in _values(row):
+                typed = _xlsx_value(column, value)
+                if isinstance(typed, datetime):
+                    cell = WriteOnlyCell(ws, value=typed)
+                    cell.number_format = _EXCEL_DATETIME
+                    typed = cell
+                cells.append(typed)
+            hours = row.hours_to_idva_visit
+            derived = row.derived()
+            cells.append(hours)
+            cells.extend(derived[c] or None for c in DERIVED[1:])
+            ws.append(cells)
+            count += 1
+
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _streaming_writer(book, archive, fill).save()
+    out.flush()
+    return count
+
+
+def _streaming_writer(book: Any, archive: zipfile.ZipFile, fill: Callable[[Any], None]) -> Any:
+    """An openpyxl ExcelWriter whose (single) worksheet is written into the archive as it is
+    filled. Relies on openpyxl 3.1 internals (pinned <4 in pyproject); the round-trip tests fail
+    loudly if they change."""
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class StreamingExcelWriter(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Any) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            with self._archive.open(ws.path[1:], "w", force_zip64=True) as entry:
+                ws._writer = WorksheetWriter(ws, out=entry)
+                ws._writer.write_top()
+                fill(ws)
+                ws.close()
+            ws._rels = ws._writer._rels
+            self.manifest.append(ws)
+
+    return StreamingExcelWriter(book, archive)

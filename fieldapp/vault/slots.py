@@ -1,0 +1,226 @@
+"""The key slot file (``keyslots.json``): format, forward migration, passphrase slots.
+
+Layout (format 1)::
+
+    {"format": 1, "db_uuid": "...", "user": "...", "role": "...", "created_at": "...Z",
+     "backoff": {"failures": 0, "next_allowed_at": 0},
+     "slots": [{"slot_id": "...", "type": "passphrase",
+                "kdf": {"alg": "argon2id", "v": 19, "m": 262144, "t": 3, "p": 4, "salt": b64},
+                "nonce": b64(12), "wrapped_dek": b64(32 + 16 tag)},
+               {"slot_id": "...", "type": "recovery", "suite": "X25519/HKDF-SHA256/AES-256-GCM",
+                "key_id": hex, "sealed_dek": b64(HPKE enc + ciphertext)}]}
+
+The file is plaintext by design (it must be readable before unlock). Integrity comes from the
+AEAD: a passphrase slot's AES-GCM associated data is the canonical JSON of
+``{fmt, db_uuid, slot_id, type, kdf}``, so lowering ``m``/``t``, changing the salt, moving a slot
+to another vault or renaming it makes the unwrap fail. ``user``, ``role``, ``created_at`` and
+``backoff`` are not authenticated: they are display hints and a keyboard speed bump; the
+authoritative identity lives inside the encrypted database.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from fieldapp.vault.backoff import Backoff
+from fieldapp.vault.errors import VaultTampered
+from fieldapp.vault.kdf import KEY_LEN, KdfParams, b64decode_strict, derive_kek
+from fieldapp.vault.secret import wipe
+
+__all__ = [
+    "FORMAT",
+    "MIGRATIONS",
+    "PASSPHRASE",
+    "RECOVERY",
+    "canonical_json",
+    "dump",
+    "load",
+    "make_passphrase_slot",
+    "new_document",
+    "try_passphrase_slot",
+]
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+PASSPHRASE = "passphrase"
+RECOVERY = "recovery"
+NONCE_LEN = 12
+TAG_LEN = 16
+
+_TOP_KEYS = {"format", "db_uuid", "user", "role", "created_at", "backoff", "slots"}
+_SLOT_KEYS = {
+    PASSPHRASE: {"slot_id", "type", "kdf", "nonce", "wrapped_dek"},
+    RECOVERY: {"slot_id", "type", "suite", "key_id", "sealed_dek"},
+}
+
+#: Forward migrations: ``MIGRATIONS[n]`` turns a format-``n`` document into format ``n + 1``.
+#: Format 1 is the first, so the table is empty. A step must not change anything an existing
+#: slot's AAD covers (``fmt`` included), because it runs without the key: if a later format
+#: changes the AAD, record the format each slot was wrapped under in the slot and use that.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def canonical_json(obj: Any) -> bytes:
+    """The one byte encoding used for AAD and HPKE ``info`` (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _migrate(doc: dict[str, Any]) -> dict[str, Any]:
+    """Bring ``doc`` forward to :data:`FORMAT` one numbered step at a time.
+
+    A newer format than this build knows is refused rather than guessed at: an old app must not
+    rewrite (and so damage) a file a newer app wrote.
+    """
+    version = doc.get("format")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise VaultTampered("The key slot file has no valid format version.")
+    if version > FORMAT:
+        raise VaultTampered(
+            "The key slot file was written by a newer version of fieldapp. Update the app."
+        )
+    while version < FORMAT:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise VaultTampered(f"The key slot file format {version} is not one fieldapp knows.")
+        doc = step(copy.deepcopy(doc))
+        version += 1
+        doc["format"] = version
+    return doc
+
+
+def load(data: bytes) -> tuple[dict[str, Any], int]:
+    """Parse, migrate and check the slot file; return the document and its on-disk version."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise VaultTampered("The key slot file is damaged (not valid JSON).") from None
+    if not isinstance(doc, dict):
+        raise VaultTampered("The key slot file is damaged.")
+    stored_version = doc.get("format")
+    doc = _migrate(doc)
+    _check_document(doc)
+    return doc, stored_version
+
+
+def _check_document(doc: dict[str, Any]) -> None:
+    """Structural check of a current-format document; per-slot crypto checks happen on use."""
+    if set(doc) != _TOP_KEYS:
+        raise VaultTampered("The key slot file has missing or unexpected fields.")
+    try:
+        if str(uuid.UUID(doc["db_uuid"])) != doc["db_uuid"]:
+            raise ValueError
+    except (TypeError, ValueError, AttributeError):
+        raise VaultTampered("The key slot file's database id is malformed.") from None
+    for key in ("user", "role", "created_at"):
+        if not isinstance(doc[key], str):
+            raise VaultTampered("The key slot file's header is malformed.")
+    Backoff.from_json(doc["backoff"])
+    slots = doc["slots"]
+    if not isinstance(slots, list) or not slots:
+        raise VaultTampered("The key slot file holds no key slots.")
+    seen: set[str] = set()
+    for slot in slots:
+        if not isinstance(slot, dict) or slot.get("type") not in _SLOT_KEYS:
+            raise VaultTampered("The key slot file holds a slot of unknown type.")
+        if set(slot) != _SLOT_KEYS[slot["type"]]:
+            raise VaultTampered("A key slot has missing or unexpected fields.")
+        slot_id = slot["slot_id"]
+        if not isinstance(slot_id, str) or not slot_id or slot_id in seen:
+            raise VaultTampered("The key slot file has a missing or repeated slot id.")
+        seen.add(slot_id)
+    if sum(1 for slot in slots if slot["type"] == RECOVERY) > 1:
+        raise VaultTampered("The key slot file holds more than one recovery slot.")
+
+
+def dump(doc: dict[str, Any]) -> bytes:
+    """Serialise for disk: stable key order, readable indentation, trailing newline."""
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def new_document(*, db_uuid: str, user: str, role: str, created_at: str) -> dict[str, Any]:
+    """A fresh current-format document with no slots yet and no back-off."""
+    return {
+        "format": FORMAT,
+        "db_uuid": db_uuid,
+        "user": user,
+        "role": role,
+        "created_at": created_at,
+        "backoff": {"failures": 0, "next_allowed_at": 0},
+        "slots": [],
+    }
+
+
+def new_slot_id() -> str:
+    return uuid.uuid4().hex
+
+
+def passphrase_aad(*, fmt: int, db_uuid: str, slot_id: str, kdf: dict[str, Any]) -> bytes:
+    """AES-GCM associated data: binds the slot to its vault, its id and its KDF parameters."""
+    return canonical_json(
+        {"fmt": fmt, "db_uuid": db_uuid, "slot_id": slot_id, "type": PASSPHRASE, "kdf": kdf}
+    )
+
+
+def make_passphrase_slot(
+    *,
+    dek: bytearray,
+    passphrase: bytearray,
+    params: KdfParams,
+    fmt: int,
+    db_uuid: str,
+    slot_id: str | None = None,
+) -> dict[str, Any]:
+    """Wrap ``dek`` under Argon2id(``passphrase``) and return the slot record."""
+    slot_id = slot_id or new_slot_id()
+    kdf = params.to_json()
+    aad = passphrase_aad(fmt=fmt, db_uuid=db_uuid, slot_id=slot_id, kdf=kdf)
+    nonce = os.urandom(NONCE_LEN)  # one encryption per fresh KEK, so a random nonce is safe
+    kek = derive_kek(passphrase, params)
+    try:
+        wrapped = AESGCM(kek).encrypt(nonce, dek, aad)
+    finally:
+        wipe(kek)
+    return {
+        "slot_id": slot_id,
+        "type": PASSPHRASE,
+        "kdf": kdf,
+        "nonce": base64.b64encode(nonce).decode("ascii"),
+        "wrapped_dek": base64.b64encode(wrapped).decode("ascii"),
+    }
+
+
+def try_passphrase_slot(
+    slot: dict[str, Any], *, passphrase: bytearray, fmt: int, db_uuid: str
+) -> bytearray | None:
+    """Unwrap one passphrase slot: the DEK, or ``None`` if the tag does not verify.
+
+    Raises :class:`VaultTampered` *before* deriving if the slot could not have been written by
+    this app (cost below the floor, unknown algorithm, wrong field sizes). A tag failure cannot
+    tell a wrong passphrase from an edited salt or a renamed slot, so the caller treats it as a
+    wrong passphrase.
+    """
+    params = KdfParams.from_json(slot["kdf"])
+    nonce = b64decode_strict(slot["nonce"], NONCE_LEN, what="nonce")
+    wrapped = b64decode_strict(slot["wrapped_dek"], KEY_LEN + TAG_LEN, what="wrapped key")
+    aad = passphrase_aad(fmt=fmt, db_uuid=db_uuid, slot_id=slot["slot_id"], kdf=params.to_json())
+    kek = derive_kek(passphrase, params)
+    dek = bytearray(KEY_LEN)
+    try:
+        AESGCM(kek).decrypt_into(nonce, wrapped, aad, dek)
+    except InvalidTag:
+        wipe(dek)
+        return None
+    finally:
+        wipe(kek)
+    return dek
