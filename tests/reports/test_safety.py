@@ -22,7 +22,7 @@ from .builders import (
     shows,
 )
 
-LITERALS = (HOSTILE_IMG, HOSTILE_AMP, HOSTILE_FONT, RTL_ARABIC, RTL_HEBREW, "Zoë Łucja")
+LITERALS = (HOSTILE_IMG, HOSTILE_AMP, HOSTILE_FONT, RTL_ARABIC, RTL_HEBREW, "Zoë Łucja Σοφία Жанна")
 
 
 def test_hostile_name_and_words_print_literally(hostile_case, no_network) -> None:
