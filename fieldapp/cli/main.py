@@ -6,10 +6,10 @@ import argparse
 import logging
 import sys
 
-from fieldapp import __version__
-from fieldapp.log import harden_process
+from fieldapp import __version__, log, paths
 from fieldapp.cli import errors, vault_cmds
 from fieldapp.domain.errors import UserFacingError
+from fieldapp.log import harden_process
 
 COMMAND_MODULES = [vault_cmds]
 for _name in ("tracker_cmds", "report_cmds", "sync_cmds"):
@@ -50,6 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_logging(args: argparse.Namespace) -> None:
+    """Log beside the vault when there is one; never to the terminal (no tracebacks there)."""
+    folder = paths.vault_dir(getattr(args, "vault", None))
+    if folder.is_dir():
+        log.setup(paths.log_dir(folder), debug=bool(getattr(args, "debug", False)))
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
+        logging.lastResort = None
+
+
 def main(argv: list[str] | None = None) -> int:
     harden_process()
     parser = build_parser()
@@ -57,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return errors.USAGE
+    _setup_logging(args)
     try:
         status = args.func(args)
         return errors.OK if status is None else int(status)
@@ -66,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserFacingError as exc:
         print(f"fieldapp: {exc}", file=sys.stderr)
         return errors.REFUSED
+    except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
+        sys.stderr.close()
+        return errors.OK
     except KeyboardInterrupt:
         print("fieldapp: interrupted; nothing partial was saved", file=sys.stderr)
         return errors.REFUSED

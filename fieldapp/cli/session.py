@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldapp import vault as vault_mod
 from fieldapp.cli.errors import IntegrityError, LockedError, UsageError
 from fieldapp.cli.secrets import read_passphrase
-from fieldapp.store import Store, StoreCorrupt
+
+if TYPE_CHECKING:
+    from fieldapp.store import Store
 
 
 def open_vault(folder: Path) -> vault_mod.Vault:
@@ -43,6 +46,8 @@ def unlock(vault: vault_mod.Vault, passphrase_file: str | None) -> None:
 
 @contextlib.contextmanager
 def opened_store(folder: Path, passphrase_file: str | None) -> Iterator[tuple[vault_mod.Vault, Store]]:
+    from fieldapp.store import Store, StoreCorrupt  # sqlalchemy only for commands that open it
+
     vault = open_vault(folder)
     unlock(vault, passphrase_file)
     try:

@@ -13,8 +13,6 @@ from fieldapp.cli.errors import IntegrityError, LockedError, UsageError
 from fieldapp.cli.secrets import read_passphrase
 from fieldapp.cli.session import open_vault, opened_store
 from fieldapp.domain.enums import Role
-from fieldapp.services import audit_ops, demo
-from fieldapp.store import Store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -60,9 +58,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _folder(args: argparse.Namespace) -> Path:
-    folder = paths.vault_dir(args.vault)
-    log.setup(paths.log_dir(folder), debug=args.debug) if folder.exists() else None
-    return folder
+    return paths.vault_dir(args.vault)
 
 
 def _new_passphrase(file: str | None, env: str = "FIELDAPP_NEW_PASSPHRASE") -> bytearray:
@@ -89,6 +85,8 @@ def cmd_recovery_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from fieldapp.store import Store
+
     folder = paths.vault_dir(args.vault)
     if vault_mod.Vault.exists(folder):
         raise UsageError(f"a vault already exists in {folder}; nothing was changed")
@@ -123,6 +121,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from fieldapp.services import audit_ops
+    from fieldapp.store import Store
+
     folder = _folder(args)
     vault = open_vault(folder)
     try:
@@ -151,6 +152,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from fieldapp.services import demo
+
     if args.cases < 1 or args.cases > 100_000:
         raise UsageError("--cases must be between 1 and 100000")
     with opened_store(_folder(args), args.passphrase_file) as (vault, store):
@@ -162,6 +165,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from fieldapp.services import audit_ops
+
     with opened_store(_folder(args), args.passphrase_file) as (_, store):
         with store.uow() as uow:
             report = audit_ops.verify_chain(uow=uow)

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from fieldapp.domain import clock
 from fieldapp.domain.enums import (
+    OUTCOME_CODES,
     Bcu,
     CaseStatus,
     ClockState,
@@ -32,7 +33,6 @@ from fieldapp.domain.enums import (
     SuspectLocation,
     VictimGoal,
     VisitMode,
-    OUTCOME_CODES,
 )
 from fieldapp.domain.risk import QUESTION_COUNT, marac_criteria, risk_level, score
 

@@ -15,10 +15,10 @@ from fieldapp.domain import records as r
 from fieldapp.domain.clock import utc_now
 from fieldapp.domain.errors import NotFound, Problem, RecordInvalid
 from fieldapp.domain.rules import check_visit_after_police
+from fieldapp.services import convert
 from fieldapp.store import orm
 from fieldapp.store.audit import Action
 from fieldapp.store.uow import UnitOfWork
-from fieldapp.services import convert
 
 REFERRAL = convert.REFERRAL
 

@@ -13,13 +13,25 @@ from datetime import datetime, timedelta
 from fieldapp.domain import records as r
 from fieldapp.domain.clock import LONDON, utc_now
 from fieldapp.domain.enums import (
-    DISTRICTS, Bcu, ConsentToShare, DeclineReason, EncompassNotified, OfferStatus, OfferType,
-    ReferralTarget, RiskAnswer, RiskGrade, SafeContactMethod, SafeToTalk, SuspectLocation,
-    VictimGoal, VisitMode,
+    DISTRICTS,
+    Bcu,
+    ConsentToShare,
+    DeclineReason,
+    EncompassNotified,
+    OfferStatus,
+    OfferType,
+    ReferralTarget,
+    RiskAnswer,
+    RiskGrade,
+    SafeContactMethod,
+    SafeToTalk,
+    SuspectLocation,
+    VictimGoal,
+    VisitMode,
 )
 from fieldapp.domain.risk import QUESTION_COUNT
-from fieldapp.store.uow import UnitOfWork
 from fieldapp.services import capture, visit_form
+from fieldapp.store.uow import UnitOfWork
 
 FIRST = ("Ash", "Bryn", "Cal", "Dee", "Eden", "Fern", "Gale", "Hollis", "Indy", "Jules", "Kit",
          "Lark", "Marlo", "Nico", "Oak", "Pip", "Quill", "Rowan", "Sky", "Tam", "Vale", "Wren")

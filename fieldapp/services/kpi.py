@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fieldapp.domain.enums import DEFAULT_POSITIVE_OUTCOMES
+from fieldapp.services.tracker_rows import tracker_rows
 from fieldapp.store.uow import UnitOfWork
 from fieldapp.tracker import KpiFilter, KpiReport, compute_kpis
-from fieldapp.services.tracker_rows import tracker_rows
 
 
 def vault_kpis(*, uow: UnitOfWork, flt: KpiFilter | None = None,

@@ -12,10 +12,10 @@ from fieldapp.domain import records as r
 from fieldapp.domain.clock import DUE_SOON, TARGET, utc_now
 from fieldapp.domain.enums import Bcu, ClockState
 from fieldapp.domain.errors import NotFound
+from fieldapp.services import convert
 from fieldapp.store import orm
 from fieldapp.store.audit import Action
 from fieldapp.store.uow import UnitOfWork
-from fieldapp.services import convert
 
 
 @dataclass(frozen=True, kw_only=True)

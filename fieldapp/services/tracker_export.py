@@ -8,11 +8,11 @@ from pathlib import Path
 
 from fieldapp.domain.clock import utc_now
 from fieldapp.domain.errors import UserFacingError
+from fieldapp.services.tracker_rows import tracker_rows
 from fieldapp.store.audit import Action
 from fieldapp.store.uow import UnitOfWork
 from fieldapp.tracker import KpiFilter, write_csv, write_xlsx
 from fieldapp.vault import atomic_write
-from fieldapp.services.tracker_rows import tracker_rows
 
 FORMATS = ("csv", "xlsx")
 

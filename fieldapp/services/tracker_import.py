@@ -19,12 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from fieldapp.domain.clock import utc_now
+from fieldapp.services import capture
+from fieldapp.services.tracker_rows import COLUMN_REFERRAL, tracker_rows
 from fieldapp.store import audit, orm, outbox
 from fieldapp.store.audit import Action
 from fieldapp.store.uow import UnitOfWork
 from fieldapp.tracker import RowRejection, TrackerRow, read_tracker
-from fieldapp.services import capture
-from fieldapp.services.tracker_rows import COLUMN_REFERRAL, tracker_rows
 
 BATCH_ROWS = 1000
 _ROW_FIELDS = tuple(TrackerRow.model_fields)

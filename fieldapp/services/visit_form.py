@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fieldapp.domain import records as r
 from fieldapp.domain.clock import utc_now
-from fieldapp.store.uow import UnitOfWork
 from fieldapp.services import capture, drafts, queries
+from fieldapp.store.uow import UnitOfWork
 
 
 class VisitForm(BaseModel):

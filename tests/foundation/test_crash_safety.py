@@ -1,10 +1,10 @@
 import os
 import random
 
+from crash_harness import CrashReport, one_run  # noqa: E402  (same folder, on sys.path via rootdir)
+
 from fieldapp.store import Store
 from fieldapp.vault import Vault
-
-from crash_harness import CrashReport, one_run  # noqa: E402  (same folder, on sys.path via rootdir)
 
 RUNS = int(os.environ.get("FIELDAPP_CRASH_RUNS", "30"))
 

@@ -7,10 +7,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from fieldapp.domain import records as r
+from fieldapp.services import capture
 from fieldapp.store import audit, orm, schema
 from fieldapp.store.engine import integrity_problems, open_engine
-from fieldapp.services import capture
-
 
 FIXTURE_KEY = "11" * 32
 
