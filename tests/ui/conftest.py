@@ -13,11 +13,26 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
+import fieldapp.ui.qt_compat  # noqa: F401 - PySide6 6.12 on Python 3.11 (see the module)
+from fieldapp.domain.records import CaseSummary, IncidentIn
+from fieldapp.services import capture
 from fieldapp.store import Store
 from fieldapp.ui import tasks
+from fieldapp.ui.app import AppFlow
 from fieldapp.ui.context import AppContext
 from fieldapp.vault import Vault
 
@@ -54,6 +69,97 @@ def context(vault_folder: Path) -> Iterator[AppContext]:
     yield ctx
     tasks.wait_for_all()
     vault.lock()
+
+
+def add_incident(context: AppContext, **fields) -> CaseSummary:
+    """Test set-up straight through the service (the UI path has its own tests)."""
+    data = {"police_ref": "PR-TEST-1", "bcu": "WEST", "police_visit_at":
+            datetime.now(UTC) - timedelta(hours=2), "victim_name": "Test Person",
+            "allocated_to": USER, **fields}
+    with context.uow() as uow:
+        summary = capture.create_incident(uow=uow, incident=IncidentIn(**data))
+        uow.commit()
+    return summary
+
+
+@pytest.fixture
+def flows() -> Iterator[list[AppFlow]]:
+    """AppFlows started by a test; their windows are closed (and vaults locked) afterwards."""
+    started: list[AppFlow] = []
+    yield started
+    for flow in started:
+        for window in (flow.main_window, flow.unlock_window, flow.create_dialog):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+
+
+# ------------------------------------------------------------------ walking the widget tree
+def visible_texts(root: QWidget) -> list[str]:
+    """Every piece of text a person could read in ``root`` right now."""
+    texts = [root.windowTitle()]
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.placeholderText()]
+        elif isinstance(widget, QComboBox):
+            texts.append(widget.currentText())
+        elif isinstance(widget, QTextEdit | QPlainTextEdit):
+            texts.append(widget.toPlainText())
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for row in range(model.rowCount()):
+                for col in range(model.columnCount()):
+                    texts.append(str(model.index(row, col).data() or ""))
+    return texts
+
+
+def shows_any(root: QWidget, *needles: str) -> list[str]:
+    return [t for t in visible_texts(root) if any(n in t for n in needles)]
+
+
+INPUT_TYPES = (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractButton, QAbstractItemView,
+               QTextEdit, QPlainTextEdit)
+
+
+def unnamed_inputs(root: QWidget) -> list[str]:
+    """Inputs and buttons under ``root`` with no accessible name (Qt's internals excepted)."""
+    missing = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not isinstance(widget, INPUT_TYPES) or widget.objectName().startswith("qt_"):
+            continue
+        parent = widget.parentWidget()
+        if isinstance(parent, QComboBox | QAbstractSpinBox | QAbstractItemView):
+            continue  # the line edit inside a combo or spin box, a view's corner button
+        if type(widget).__name__ in ("QHeaderView", "QTableCornerButton"):
+            continue
+        if not widget.accessibleName().strip():
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r} "
+                           f"{getattr(widget, 'text', lambda: '')()!r}")
+    return missing
+
+
+def activate(qtbot, window: QWidget) -> None:
+    """Make ``window`` the active window, so the keyboard focus and shortcuts are real."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
+
+
+def type_into(qtbot, widget: QWidget, text: str) -> None:
+    activate(qtbot, widget.window())
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def press(qtbot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press where the keyboard focus is, as a person would type it."""
+    target = QApplication.focusWidget()
+    assert target is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(target, key, modifier)
 
 
 # ------------------------------------------------------------------ 50,000 cases, made once

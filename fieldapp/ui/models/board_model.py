@@ -97,9 +97,11 @@ class BoardModel(QAbstractTableModel):
         self._ticker.timeout.connect(self.tick)
 
     # ---------------------------------------------------------------- life cycle
-    def attach(self, factory: UowFactory) -> None:
-        """Start reading through ``factory`` (``AppContext.uow``) with the current filter."""
+    def attach(self, factory: UowFactory, flt: BoardFilter | None = None) -> None:
+        """Start reading through ``factory`` (``AppContext.uow``), with ``flt`` if given."""
         self._factory = factory
+        if flt is not None:
+            self._filter = flt
         self._ticker.start()
         self.reload()
 

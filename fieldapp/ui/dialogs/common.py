@@ -1,0 +1,139 @@
+"""Small pieces shared by the shell's windows: font-relative sizes, field messages, busy row.
+
+Sizes are given in multiples of the font's height so everything grows with QT_SCALE_FACTOR and
+the user's font size; no text size is ever fixed in pixels.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.ui.icons import icon
+
+
+def em(widget: QWidget, count: float) -> int:
+    """``count`` line-heights of ``widget``'s font, in device-independent pixels."""
+    return int(widget.fontMetrics().height() * count)
+
+
+def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
+    font = QFont(widget.font())
+    font.setPointSizeF(font.pointSizeF() * factor)
+    font.setBold(bold)
+    return font
+
+
+class Tone(Enum):
+    ERROR = ("error", "#a3221b", "#fdeceb")
+    OK = ("check", "#25632a", "#edf6ee")
+    INFO = ("info", "#1f4f73", "#eaf1f7")
+    WARNING = ("warning", "#7a4a00", "#fdf3e2")
+
+
+class FieldMessage(QFrame):
+    """A message under a field: icon, words and, for errors, a red border. Hidden when empty.
+
+    The text also becomes the field's accessible description, so a screen reader announces it
+    when the field takes focus.
+    """
+
+    def __init__(self, field: QWidget | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._field = field
+        self.setObjectName("fieldMessage")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(em(self, 0.4), em(self, 0.2), em(self, 0.4), em(self, 0.2))
+        self._icon = QLabel(self)
+        self._text = QLabel(self)
+        self._text.setWordWrap(True)
+        self._text.setTextFormat(Qt.TextFormat.PlainText)
+        self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self._text, 1)
+        self.hide()
+
+    def text(self) -> str:
+        return self._text.text() if self.isVisibleTo(self.parentWidget()) else ""
+
+    def show_message(self, text: str, tone: Tone = Tone.ERROR) -> None:
+        icon_name, fg, bg = tone.value
+        side = self.fontMetrics().height()
+        self._icon.setPixmap(icon(icon_name).pixmap(QSize(side, side)))
+        self._text.setText(text)
+        border = f"1px solid {fg}" if tone is Tone.ERROR else "none"
+        self.setStyleSheet(
+            f"#fieldMessage {{ border: {border}; border-radius: 3px; background: {bg}; }}"
+            f" #fieldMessage QLabel {{ color: {fg}; background: transparent; }}")
+        if self._field is not None:
+            self._field.setAccessibleDescription(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self._text.clear()
+        if self._field is not None:
+            self._field.setAccessibleDescription("")
+        self.hide()
+
+
+class BusyRow(QWidget):
+    """An indeterminate bar with a sentence saying what is happening. Hidden when idle."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._bar = QProgressBar(self)
+        self._bar.setRange(0, 0)
+        self._bar.setTextVisible(False)
+        self._bar.setMaximumWidth(em(self, 6))
+        self._bar.setAccessibleName(self.tr("Working"))
+        self._label = QLabel(self)
+        layout.addWidget(self._bar)
+        layout.addWidget(self._label, 1)
+        self.hide()
+
+    def start(self, text: str) -> None:
+        self._label.setText(text)
+        self.show()
+
+    def stop(self) -> None:
+        self.hide()
+
+    def text(self) -> str:
+        return self._label.text()
+
+
+def stacked(parent: QWidget, *widgets: QWidget) -> QWidget:
+    """A field with its message (and hint) under it, as one form-row cell.
+
+    Hidden children take no room, so an empty message leaves no gap in the form.
+    """
+    box = QWidget(parent)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(em(parent, 0.25))
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
+def centred_column(parent: QWidget, inner: QWidget, width_em: float) -> QHBoxLayout:
+    """``inner`` centred and at most ``width_em`` lines wide, for windows shown maximised."""
+    inner.setMaximumWidth(em(parent, width_em))
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(inner, 100)
+    row.addStretch(1)
+    return row
