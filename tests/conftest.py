@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from fieldapp.store import Store, schema
+from fieldapp.store.engine import open_engine
+
 os.environ.setdefault("FIELDAPP_TEST_FAST_KDF", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,3 +30,23 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
 def shared_dir() -> Path:
     """The read-only ``shared`` folder that sits beside the project root."""
     return Path(__file__).resolve().parents[2] / "shared"
+
+
+def make_store(path: Path, key_hex: str | None = None, actor: str = "tester") -> Store:
+    """A real SQLCipher store at ``path`` with a random key, migrated to head (no vault)."""
+    key_hex = key_hex or os.urandom(32).hex()
+    engine = open_engine(path, key_hex)
+    schema.upgrade(engine, db_path=path)
+    return Store(engine, db_path=path, actor=actor)
+
+
+@pytest.fixture
+def store_factory():
+    return make_store
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = make_store(tmp_path / "fieldapp.db")
+    yield s
+    s.close()
