@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
@@ -93,3 +94,15 @@ def test_fonts_are_embedded(case) -> None:
     names = font_names(data)
     assert not any(n.startswith("NOT-EMBEDDED") for n in names), names
     assert not any("Helvetica" in n for n in names), names
+
+
+def test_corrections_are_marked(case) -> None:
+    original = case.voice[0]
+    correction = original.model_copy(update={
+        "entry_id": uuid4(), "words": "Correction: she wants him arrested after all.",
+        "corrects": original.entry_id, "recorded_at": original.recorded_at + timedelta(hours=2)})
+    corrected = case.model_copy(update={"voice": [correction, original]})
+    _, text = _render(corrected, include_voice=True, voice_reason="review")
+    assert shows(text, "superseded by a later correction")
+    assert shows(text, "corrects the entry of 10 Mar 2024, 18:45 GMT")
+    assert text.index("feel safe") < text.index("Correction: she wants")  # in recorded order

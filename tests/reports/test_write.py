@@ -73,3 +73,13 @@ def test_failed_write_keeps_the_old_file(case, tmp_path, monkeypatch) -> None:
 def test_only_pdf_bytes_are_written(tmp_path) -> None:
     with pytest.raises(ValueError):
         write_pdf(b"not a pdf", tmp_path / "x.pdf")
+
+
+def test_caseload_can_be_protected_too() -> None:
+    from fieldapp.reports import render_caseload
+
+    from .builders import make_caseload
+
+    data = render_caseload(make_caseload(40), encrypt="team pass")
+    assert PdfReader(io.BytesIO(data)).is_encrypted
+    assert_chrome(pages_text(data, password="team pass"))
