@@ -40,6 +40,7 @@ def test_marker_never_reaches_disk_in_plaintext(tmp_path):
     control.mkdir()
     (control / "plain.txt").write_bytes(b"xx" + needles[0] + b"yy")
     assert files_containing([control], needles) == [str(control / "plain.txt")]  # the scan can see
+    (control / "plain.txt").unlink()
     vault = Vault.create(vault_dir, passphrase=bytearray(PASS.encode()), user="idva1", role="idva")
     Store.open(vault)
     vault.lock()
