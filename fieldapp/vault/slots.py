@@ -27,13 +27,15 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from fieldapp.vault.atomic import atomic_write
 from fieldapp.vault.backoff import Backoff
-from fieldapp.vault.errors import VaultTampered
+from fieldapp.vault.errors import VaultError, VaultNotFound, VaultTampered
 from fieldapp.vault.kdf import KEY_LEN, KdfParams, b64decode_strict, derive_kek
 from fieldapp.vault.secret import wipe
 
@@ -47,6 +49,7 @@ __all__ = [
     "load",
     "make_passphrase_slot",
     "new_document",
+    "read_file",
     "try_passphrase_slot",
 ]
 
@@ -111,6 +114,26 @@ def load(data: bytes) -> tuple[dict[str, Any], int]:
     doc = _migrate(doc)
     _check_document(doc)
     return doc, stored_version
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """Load a slot file; migrate it forward on disk when it is old, keeping the original.
+
+    The backup (``keyslots.v<N>.bak.json``) is written before the new file replaces the old,
+    so a migration bug can always be undone by hand.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise VaultNotFound("No vault was found in this folder.") from None
+    except OSError:
+        raise VaultError("The key slot file could not be read.") from None
+    doc, stored_version = load(data)
+    if stored_version != FORMAT:
+        atomic_write(path.with_name(f"keyslots.v{stored_version}.bak.json"), data)
+        atomic_write(path, dump(doc))
+        log.info("key slot file migrated from format %s to %d", stored_version, FORMAT)
+    return doc
 
 
 def _check_document(doc: dict[str, Any]) -> None:

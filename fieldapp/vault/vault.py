@@ -30,12 +30,12 @@ from fieldapp.vault.errors import (
     VaultError,
     VaultExists,
     VaultLocked,
-    VaultNotFound,
     VaultTampered,
     WeakPassphrase,
     WrongPassphrase,
 )
 from fieldapp.vault.kdf import KEY_LEN, KdfParams, creation_cost
+from fieldapp.vault.lockhooks import LockHooks
 from fieldapp.vault.policy import passphrase_problem
 from fieldapp.vault.recovery import (
     load_private_key,
@@ -49,9 +49,9 @@ from fieldapp.vault.slots import (
     PASSPHRASE,
     RECOVERY,
     dump,
-    load,
     make_passphrase_slot,
     new_document,
+    read_file,
     try_passphrase_slot,
 )
 
@@ -97,7 +97,7 @@ class Vault:
         weakref.finalize(self, _wipe_box, self._key_box)
         self._epoch = 0  # bumped by lock(); an unlock that raced a lock discards its key
         self._memory_backoff = Backoff()
-        self._on_lock: list[tuple[Callable[[], object], bool]] = []
+        self._hooks = LockHooks()
         self._kdf_target = DEFAULT_KDF_TARGET
 
     # ----------------------------------------------------------------- construction
@@ -180,21 +180,7 @@ class Vault:
 
     @classmethod
     def _read_document(cls, folder: Path) -> dict[str, Any]:
-        """Load the slot file; migrate it forward on disk (keeping a backup) when it is old."""
-        path = folder / cls.SLOTS_NAME
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise VaultNotFound("No vault was found in this folder.") from None
-        except OSError:
-            raise VaultError("The key slot file could not be read.") from None
-        doc, stored_version = load(data)
-        if stored_version != FORMAT:
-            backup = folder / f"keyslots.v{stored_version}.bak.json"
-            atomic_write(backup, data)
-            atomic_write(path, dump(doc))
-            log.info("key slot file migrated from format %s to %d", stored_version, FORMAT)
-        return doc
+        return read_file(folder / cls.SLOTS_NAME)
 
     def _reread(self) -> dict[str, Any]:
         """The slot file as it is now on disk (the source of truth), checked to be ours."""
@@ -371,19 +357,24 @@ class Vault:
         problem = passphrase_problem(new_passphrase)
         if problem:
             raise WeakPassphrase(problem)
-        with self._mutex:
-            self._require_key()
-        cost = creation_cost(target_seconds=kdf_target_seconds or self._kdf_target)
-        with self._mutex:
-            dek = self._require_key()
-            doc = copy.deepcopy(self._reread())
+        with self._mutex:  # calibrate and derive outside the mutex: lock() must stay instant
+            dek = bytearray(self._require_key())
+            epoch, before = self._epoch, self._reread()
+        try:
+            cost = creation_cost(target_seconds=kdf_target_seconds or self._kdf_target)
             slot = make_passphrase_slot(
                 dek=dek,
                 passphrase=new_passphrase,
                 params=KdfParams.new(cost),
-                fmt=doc["format"],
-                db_uuid=doc["db_uuid"],
+                fmt=before["format"],
+                db_uuid=before["db_uuid"],
             )
+        finally:
+            wipe(dek)
+        with self._mutex:
+            if self._epoch != epoch:
+                raise VaultLocked("The vault was locked before the new passphrase was saved.")
+            doc = copy.deepcopy(self._reread())
             doc["slots"] = [slot] + [s for s in doc["slots"] if s["type"] != PASSPHRASE]
             doc["backoff"] = Backoff().to_json()
             self._write(doc)
@@ -393,31 +384,23 @@ class Vault:
     def add_on_lock(self, callback: Callable[[], object], *, persistent: bool = False) -> None:
         """Run ``callback`` at the start of the next :meth:`lock`, before the key is wiped.
 
-        One-shot by default, matching the store, which registers its ``close`` each time it
-        opens after an unlock; ``persistent=True`` keeps it for every lock (UI clean-up).
-        Registering the same callback twice has no extra effect.
+        One-shot by default (the store re-registers on every open); ``persistent=True`` keeps
+        it for every lock. See :mod:`fieldapp.vault.lockhooks`.
         """
         with self._mutex:
-            if all(cb is not callback for cb, _ in self._on_lock):
-                self._on_lock.append((callback, persistent))
+            self._hooks.add(callback, persistent=persistent)
 
     def remove_on_lock(self, callback: Callable[[], object]) -> None:
         """Forget a callback registered with :meth:`add_on_lock` (no error if absent)."""
         with self._mutex:
-            self._on_lock = [(cb, keep) for cb, keep in self._on_lock if cb is not callback]
+            self._hooks.remove(callback)
 
     def lock(self) -> None:
         """Run the on-lock callbacks, then overwrite the DEK buffer and forget it.
 
-        A failing callback is logged (its type only: messages may carry data) and does not stop
-        the key being wiped: locking must always succeed.
+        Always completes: a failing callback is logged and the key is wiped regardless.
         """
         with self._mutex:
             self._epoch += 1
-            callbacks, self._on_lock = self._on_lock, [e for e in self._on_lock if e[1]]
-            for callback, _ in callbacks:
-                try:
-                    callback()
-                except Exception as exc:  # lock must finish whatever happens
-                    log.error("an on-lock callback failed: %s", type(exc).__name__)
+            self._hooks.run()
             _wipe_box(self._key_box)

@@ -44,7 +44,7 @@ def test_calibration_lands_in_the_window_and_never_below_the_floor(
     assert cost.memory_kib >= FLOOR.memory_kib
     assert cost.iterations >= FLOOR.iterations
     assert cost.lanes == 4
-    assert len(measured) <= 6  # calibration is bounded: a handful of derivations at most
+    assert len(measured) <= 12  # bounded: two samples per step, at most six steps
 
 
 def test_noisy_machine_keeps_the_best_cost_under_the_bound() -> None:
@@ -53,8 +53,18 @@ def test_noisy_machine_keeps_the_best_cost_under_the_bound() -> None:
     def measure(cost: KdfCost) -> float:
         return next(answers)
 
-    cost = calibrate(measure=measure)
+    cost = calibrate(measure=measure, samples=1)
     assert cost.iterations > 3 and cost.memory_kib == START.memory_kib
+
+
+def test_a_busy_moment_does_not_weaken_the_cost() -> None:
+    """A one-off stall (another program busy) must not be mistaken for a slow laptop."""
+    answers = iter([2.3, 0.7])  # first sample stalled, second is the machine's real speed
+
+    def measure(cost: KdfCost) -> float:
+        return next(answers)
+
+    assert calibrate(measure=measure) == START
 
 
 def test_fast_env_uses_exactly_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,12 +83,12 @@ def test_create_without_fast_env_calibrates(folder: Path, monkeypatch: pytest.Mo
     assert (kdf["m"], kdf["t"], kdf["p"]) == (65536, 3, 4)
 
 
-def test_real_calibration_path_is_at_least_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One real Argon2id measurement at 256 MiB (a wide window stops after it): under ~3 s."""
-    monkeypatch.delenv("FIELDAPP_TEST_FAST_KDF")
+def test_real_calibration_is_at_least_the_floor() -> None:
+    """One real Argon2id run at 256 MiB (a wide window stops after it): about 1 s here."""
     started = time.perf_counter()
-    cost = creation_cost(target_seconds=(0.0, 30.0))
+    cost = calibrate(target_seconds=(0.0, 60.0), samples=1)
     assert cost == START
+    assert cost.memory_kib >= FLOOR.memory_kib and cost.iterations >= FLOOR.iterations
     assert time.perf_counter() - started < 10  # generous: shared CI machines are noisy
 
 

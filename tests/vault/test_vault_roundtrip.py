@@ -186,3 +186,19 @@ def test_unlock_twice_replaces_and_wipes_the_old_buffer(vault: Vault) -> None:
 def test_repr_and_errors_hold_no_secrets(folder: Path, vault: Vault) -> None:
     assert vault.raw_key_hex() not in repr(vault)
     assert "u1" not in repr(vault) and str(folder) not in repr(vault)
+
+
+def test_lock_during_change_passphrase_saves_nothing(
+    folder: Path, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (folder / Vault.SLOTS_NAME).read_bytes()
+    real = vault_module.make_passphrase_slot
+
+    def racing(**kwargs):
+        vault.lock()
+        return real(**kwargs)
+
+    monkeypatch.setattr(vault_module, "make_passphrase_slot", racing)
+    with pytest.raises(VaultLocked):
+        vault.change_passphrase(new_passphrase=bytearray(b"a different long passphrase"))
+    assert (folder / Vault.SLOTS_NAME).read_bytes() == before
