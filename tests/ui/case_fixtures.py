@@ -134,3 +134,49 @@ def fake_report(**changes: Any) -> FakeKpiReport:
         visits_by_time_band={"LE_24H": 97, "24H_TO_1W": 38, "GT_1W": 15},
         visits_without_idva_visit=0, chi_square={},
     )
+
+
+# ---- driving the page with the keyboard only ------------------------------------------------
+
+def open_case_page(qtbot, context: AppContext, case_id: UUID):
+    """A CasePage shown at 1366x768, active, with its case (and any draft) loaded."""
+    from PySide6.QtWidgets import QApplication
+
+    from fieldapp.ui.pages.case_page import CasePage
+
+    page = CasePage(context, case_id)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: page.is_loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=5_000)
+    return page
+
+
+def focused():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.focusWidget()
+
+
+def press(qtbot, key, modifier=None, times: int = 1) -> None:
+    from PySide6.QtCore import Qt
+
+    for _ in range(times):
+        qtbot.keyClick(focused(), key, modifier or Qt.KeyboardModifier.NoModifier)
+
+
+def tab_to(qtbot, target, limit: int = 80) -> int:
+    """Press Tab until ``target`` has focus; the number of presses (fails if never reached)."""
+    from PySide6.QtCore import Qt
+
+    for count in range(limit):
+        if focused() is target:
+            return count
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {target.accessibleName()!r}")
+
+
+def type_text(qtbot, text: str) -> None:
+    qtbot.keyClicks(focused(), text)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QGridLayout,
@@ -153,7 +154,10 @@ class FieldGrid(QWidget):
 
 def is_input(widget: QWidget) -> bool:
     """True for widgets a person types into or operates (used by the accessibility walk)."""
-    if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QAbstractSpinBox):
-        return False  # the spin box's own line edit: the spin box carries the name
+    parent = widget.parent()
+    while parent is not None:  # parts of a spin box or a combo's popup: the owner is named
+        if isinstance(parent, (QAbstractSpinBox, QComboBox)):
+            return False
+        parent = parent.parent()
     return isinstance(widget, (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox,
-                               QAbstractButton))
+                               QAbstractButton, QAbstractItemView))

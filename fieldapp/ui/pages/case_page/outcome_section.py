@@ -61,4 +61,5 @@ class OutcomeSection(Section):
         if state["outcome_code"] is None:
             problems.append(Problem("outcome.outcome_code", self.tr(
                 "choose the outcome code for this date, or clear the date")))
-        return {"outcome": {"outcome_code": state["outcome_code"] or "", "outcome_date": when}}, problems
+            return {"outcome": None}, problems
+        return {"outcome": {"outcome_code": state["outcome_code"], "outcome_date": when}}, problems

@@ -104,7 +104,13 @@ class ProblemMap(QObject):
         for problem in dict.fromkeys(problems):  # drop exact repeats, keep order
             message = QCoreApplication.translate("Problems", problem.message)
             found = self.locate(problem.field)
-            placed.append((order[found[0].key] if found else len(order), message, found))
+            if found is None:
+                rank = (len(order), 0)
+            else:
+                fields = found[0].fields()
+                rank = (order[found[0].key],
+                        fields.index(found[1]) if found[1] in fields else len(fields))
+            placed.append((rank, message, found))
         placed.sort(key=lambda item: item[0])
         lines: list[tuple[str, bool]] = []
         for _rank, message, found in placed:
