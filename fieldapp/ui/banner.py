@@ -22,6 +22,7 @@ class Banner(QFrame):
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.action_button = QPushButton(self)
+        self.action_button.setAccessibleName(self.tr("Open"))
         self.action_button.clicked.connect(self.action_clicked)
         self.dismiss_button = QPushButton(self.tr("Dismiss"), self)
         self.dismiss_button.setAccessibleName(self.tr("Dismiss this message"))

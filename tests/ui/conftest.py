@@ -131,9 +131,8 @@ def unnamed_inputs(root: QWidget) -> list[str]:
     for widget in [root, *root.findChildren(QWidget)]:
         if not isinstance(widget, INPUT_TYPES) or widget.objectName().startswith("qt_"):
             continue
-        parent = widget.parentWidget()
-        if isinstance(parent, QComboBox | QAbstractSpinBox | QAbstractItemView):
-            continue  # the line edit inside a combo or spin box, a view's corner button
+        if _inside_compound(widget):
+            continue  # parts of a compound input: its line edit, popup list, icon buttons
         if type(widget).__name__ in ("QHeaderView", "QTableCornerButton"):
             continue
         if not widget.accessibleName().strip():
@@ -147,6 +146,15 @@ def activate(qtbot, window: QWidget) -> None:
     if QApplication.activeWindow() is not window:
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2_000)
+
+
+def _inside_compound(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QComboBox | QAbstractSpinBox | QAbstractItemView | QLineEdit):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def type_into(qtbot, widget: QWidget, text: str) -> None:

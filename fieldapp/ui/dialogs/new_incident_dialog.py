@@ -50,6 +50,13 @@ def split_officers(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
+class TimeEdit(QDateTimeEdit):
+    """Tab leaves the field (arrows move between day, month, hour...): one Tab per field."""
+
+    def focusNextPrevChild(self, next_child: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, next_child)
+
+
 class NewIncidentDialog(QDialog):
     incident_created = Signal(object)  # CaseSummary
 
@@ -74,7 +81,7 @@ class NewIncidentDialog(QDialog):
         self.district.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.district.addItems([d.title() for d in DISTRICTS])
         self.district.setCurrentIndex(-1)
-        self.police_visit_at = QDateTimeEdit(self)
+        self.police_visit_at = TimeEdit(self)
         self.police_visit_at.setTimeZone(LONDON)
         self.police_visit_at.setDisplayFormat("ddd d MMM yyyy  HH:mm")
         self.police_visit_at.setCalendarPopup(True)
