@@ -90,6 +90,13 @@ class KpiFilter(BaseModel):
 
 
 class KpiReport(BaseModel):
+    """The evaluation's figures. The first eight fields are the CLI's JSON (``to_cli_json``);
+    the rest feed the dashboard and the PDF: referral counts per column, positive outcomes per
+    financial quarter / BCU / both (quarters sorted, only those with outcomes), visit counts per
+    time band, the reporting period (first and last police visit, UTC) and chi-square tests keyed
+    ``idva_support_by_time_band``, ``idva_support_by_hour_band`` and
+    ``prosecution_support_by_hour_band`` (None when the table cannot be tested)."""
+
     model_config = ConfigDict(frozen=True)
 
     visits: int
@@ -145,9 +152,12 @@ class _Tally:
 
     def add(self, key: str, decision: SupportDecision | None) -> None:
         if decision in _IN_DENOMINATOR:
-            self.d[key] += 1
-            if decision is SupportDecision.ACCEPTED:
-                self.n[key] += 1
+            self.count(key, decision is SupportDecision.ACCEPTED)
+
+    def count(self, key: str, hit: bool) -> None:
+        self.d[key] += 1
+        if hit:
+            self.n[key] += 1
 
     def pct(self, key: str) -> Pct:
         return Pct.of(self.n[key], self.d[key])
@@ -164,7 +174,7 @@ def compute_kpis(
     visits = 0
     bands: Counter[str] = Counter()
     idva, prosecution = _Tally(), _Tally()  # key "" is the overall figure
-    outcomes = _Tally()  # keys "", quarter, bcu, quarter|bcu; reuses accepted/denominator logic
+    outcomes = _Tally()  # keys "", "q:<quarter>", "b:<bcu>", "qb:<quarter>|<bcu>"
     referrals = {column: Counter[str]() for column in REFERRAL_COLUMNS}
     first: datetime | None = None
     last: datetime | None = None
@@ -190,10 +200,10 @@ def compute_kpis(
             if decision is not None:
                 referrals[column][decision.value] += 1
         if row.outcome_code is not None:
-            verdict = SupportDecision.ACCEPTED if row.outcome_code in positive else SupportDecision.DECLINED
+            hit = row.outcome_code in positive
             quarter = row.financial_quarter
             for key in ("", "q:" + quarter, "b:" + row.bcu.value, f"qb:{quarter}|{row.bcu.value}"):
-                outcomes.add(key, verdict)
+                outcomes.count(key, hit)
 
     with_visit = visits - bands[""]
     quarters = sorted(key[2:] for key in outcomes.d if key.startswith("q:"))

@@ -128,6 +128,11 @@ class TrackerReader:
                 shown = name if len(name) <= 40 else name[:37] + "..."
                 self._file_warnings.append(f"unknown column '{shown}' ({where}) is not imported")
         missing = [c for c in REQUIRED if c not in index]
+        if missing and len(names) == 1 and (";" in names[0] or "\t" in names[0]):
+            raise TrackerFileError(
+                f"{self.name}: the columns are separated by ';' or tabs, not commas. In Excel use "
+                "File > Save As > 'CSV UTF-8 (Comma delimited)'"
+            )
         if missing:
             raise TrackerFileError(
                 f"{self.name}: the header row (line {self.header_line}) has no "
@@ -175,7 +180,7 @@ class TrackerReader:
                     self.rejected += 1
                     yield RowRejection(line, WHOLE_ROW, raw)
                     continue
-                if not any(raw) or _blank(raw):
+                if _blank(raw):
                     continue  # empty lines (and Excel's trailing empty rows) are not data rows
                 if len(raw) > width and not _blank(raw[width:]):
                     self._note("extra", line)

@@ -53,6 +53,11 @@ def test_utf16_and_workbooks_named_csv_are_explained(write_csv_text: Any, tmp_pa
         read_tracker(disguised)
 
 
+def test_semicolon_separated_file_is_explained(write_csv_text: Any) -> None:
+    with pytest.raises(TrackerFileError, match="separated by ';'"):
+        read_tracker(write_csv_text(HEADER.replace(",", ";") + "\n"))
+
+
 def test_wrong_extension_and_fake_xlsx(tmp_path: Path, write_csv_text: Any) -> None:
     for name, pattern in [("t.txt", r"\.csv or \.xlsx"), ("t.xls", "Save As"), ("t", "nothing")]:
         path = tmp_path / name
@@ -221,3 +226,9 @@ def test_reader_as_context_manager_closes_the_file(write_csv_text: Any) -> None:
     with read_tracker(write_csv_text(f"{HEADER}\n{GOOD}\n{GOOD}\n")) as reader:
         next(iter(reader))
     assert reader._source._handle.closed  # type: ignore[attr-defined]
+
+
+def test_current_line_follows_the_items(write_csv_text: Any) -> None:
+    reader = read_tracker(write_csv_text(f"# c\n{HEADER}\n{GOOD}\n\n,\"LC\n2\",WEST,2022-10-29T19:45,,,\n{GOOD}\n"))
+    seen = [(reader.current_line, item) for item in reader]
+    assert [line for line, _ in seen] == [3, 5, 7]
