@@ -145,7 +145,7 @@ class NewIncidentDialog(QDialog):
         order = [w for _n, w, _l in fields] + [self.save_button, self.cancel_button]
         for before, after in zip(order, order[1:], strict=False):
             self.setTabOrder(before, after)
-        self.setMinimumWidth(em(self, 30))
+        self.setMinimumWidth(em(self, 34))
         self.police_ref.setFocus()
 
     # ---------------------------------------------------------------- reading the form
@@ -171,7 +171,10 @@ class NewIncidentDialog(QDialog):
         first: QWidget | None = None
         for problem in problems:
             name = problem.field.split(".")[0]
-            if name in self._widgets:
+            if name == "bcu":  # a pick list: say what to do, not what went wrong
+                self._messages[name].show_message(self.tr("Choose the BCU."))
+                first = first or self._widgets[name]
+            elif name in self._widgets:
                 text = f"{self._labels[name]} {problem.message}."
                 self._messages[name].show_message(text[0].upper() + text[1:])
                 first = first or self._widgets[name]

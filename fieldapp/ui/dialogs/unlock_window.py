@@ -14,7 +14,7 @@ import logging
 import time
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from fieldapp.store import Store, StoreCorrupt
 from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, scaled_font
@@ -55,12 +55,12 @@ class UnlockPanel(QWidget):
         self._countdown.timeout.connect(self._update_wait)
 
         card = QWidget(self)
-        card.setMinimumWidth(em(self, 20))
-        card.setMaximumWidth(em(self, 26))
+        card.setFixedWidth(em(self, 22))  # a fixed width keeps wrapped text from overlapping
         self.picture = QLabel(card)
         side = em(self, 4)
         self.picture.setPixmap(icon("lock").pixmap(QSize(side, side)))
         self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.picture.setMinimumHeight(side)
         self.heading = QLabel(heading, card)
         self.heading.setFont(scaled_font(self, 1.6, bold=True))
         self.heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -91,9 +91,15 @@ class UnlockPanel(QWidget):
         for widget in (prompt, self.passphrase, self.unlock_button, self.busy, self.message,
                        self.wait_label):
             inner.addWidget(widget)
+        # Centred by stretches, not an alignment flag: an aligned widget gets its plain size
+        # hint, which is too short once wrapped text (a message) needs a second line.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
 
     # ---------------------------------------------------------------- state

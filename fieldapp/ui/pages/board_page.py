@@ -35,6 +35,7 @@ from fieldapp.ui.models import board_model as bm
 from fieldapp.ui.models.board_text import state_icon, state_word
 
 SEARCH_DEBOUNCE_MS = 150
+PAGE_FIT_ROWS = bm.PAGE_SIZE
 MAX_PAGES_TO_FIND = 25  # how far select_case pages down looking for a case before giving up
 
 MINE, ALL = "mine", "all"
@@ -249,6 +250,11 @@ class BoardPage(QWidget):
 
     # ---------------------------------------------------------------- feedback
     def _page_loaded(self, _count: int) -> None:
+        if self.model.rowCount() <= PAGE_FIT_ROWS:  # the first page: fit the references
+            header = self.table.horizontalHeader()
+            for col in (bm.COL_POLICE_REF, bm.COL_TIME_LEFT):
+                wanted = max(header.sectionSizeHint(col), self.table.sizeHintForColumn(col))
+                header.resizeSection(col, min(wanted + em(self, 0.5), em(self, 16)))
         self._show_count()
         self._try_select()
 
