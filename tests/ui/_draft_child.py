@@ -18,6 +18,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("FIELDAPP_TEST_FAST_KDF", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+try:  # PySide6 6.12 on Python 3.11 loses a reference to None per void call (see the module)
+    import fieldapp.ui.qt_compat  # noqa: F401
+except ImportError:  # pragma: no cover - gone once the venv moves to Python 3.12
+    pass
+
 from case_fixtures import read_draft, reopen_context  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402

@@ -53,8 +53,8 @@ def test_charts_have_titles_axes_values_and_text_alternatives(qtbot):
     patterns = {s.brush().style() for s in hour.series.barSets()}
     assert len(patterns) == 2  # told apart by pattern, not colour alone
     referrals = page.charts["referrals"]
-    assert referrals.categories == ["Refuge", "Housing", "Mental health", "Drug and alcohol",
-                                    "Children's social care"]
+    assert referrals.categories == ["Refuge", "Housing", "Mental health", "Drug and<br>alcohol",
+                                    "Children's<br>social care"]
     assert [s.at(1) for s in referrals.series.barSets()] == [7, 21, 5]
 
 

@@ -101,6 +101,9 @@ def test_the_whole_form_is_in_the_draft_and_restored_on_reopen(qtbot, ctx):
     assert t.safe_contact.number.masked
     assert t.outcome.date.text() == "01/0"
     assert t.voice.words.toPlainText() == "Unsent words"
+    kept_at = read_draft(ctx, case_id)["saved_at"]
+    again.flush_draft()  # nothing typed since the restore: the draft is left as it was
+    assert read_draft(ctx, case_id)["saved_at"] == kept_at
 
     # Saving discards the draft in the same transaction.
     t.outcome.date.setText("")

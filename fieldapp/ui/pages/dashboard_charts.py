@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
 STYLES = (
     (QColor("#0072B2"), Qt.BrushStyle.SolidPattern),
@@ -119,3 +119,50 @@ class BarChart(QChartView):
         self.categories = list(categories)
         self.setAccessibleDescription(description)
         self.setToolTip(description)
+
+
+class ChartGrid(QWidget):
+    """Charts two to a row when there is room, one to a row when narrow (150% on a small
+    screen), so category labels and their "n of d" are never cut short."""
+
+    FOLD_EMS = 100
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(10)
+        self._items: list[tuple[QWidget, bool]] = []
+        self._two_up = True
+
+    def add(self, chart: QWidget, *, wide: bool = False) -> None:
+        self._items.append((chart, wide))
+        self._place()
+
+    def _place(self) -> None:
+        for chart, _wide in self._items:
+            self._grid.removeWidget(chart)
+        row = col = 0
+        for chart, wide in self._items:
+            if not self._two_up or wide:
+                if col:
+                    row, col = row + 1, 0
+                self._grid.addWidget(chart, row, 0, 1, 2)
+                row += 1
+            else:
+                self._grid.addWidget(chart, row, col)
+                row, col = (row + 1, 0) if col else (row, 1)
+        for column in (0, 1):
+            self._grid.setColumnStretch(column, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        two_up = event.size().width() >= self.fontMetrics().horizontalAdvance("M") * self.FOLD_EMS
+        if two_up != self._two_up:
+            self._two_up = two_up
+            self._place()
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), self.fontMetrics().horizontalAdvance("M") * 40))
+        return hint

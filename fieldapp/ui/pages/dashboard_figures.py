@@ -7,6 +7,7 @@ beyond turning the engine's numbers into text.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -45,6 +46,11 @@ def referral_label(column: str) -> str:
     return labels.label(column.removeprefix("ref_").upper())
 
 
+def wrapped(text: str, width: int = 14) -> str:
+    """A category label broken over lines (QtCharts reads <br>) rather than cut short."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
 def hour_label(band: str) -> str:
     return band.replace("-", "\u2013")
 
@@ -59,7 +65,7 @@ def chart_data(report: Any) -> dict[str, tuple[list[str], list[Bars], str]]:
     values = [float(counts.get(b, 0)) for b in TIME_BANDS]
     missing = getattr(report, "visits_without_idva_visit", 0) or 0
     if missing:
-        cats.append(_tr("No IDVA visit yet"))
+        cats.append(_tr("Not visited yet"))
         values.append(float(missing))
     out["time_to_visit"] = (cats, [Bars(_tr("Visits"), values)], _describe(
         _tr("Visits by time to IDVA visit"),
@@ -87,7 +93,7 @@ def chart_data(report: Any) -> dict[str, tuple[list[str], list[Bars], str]]:
 
     referrals = dict(getattr(report, "referrals", {}) or {})
     columns = list(referrals)
-    cats = [referral_label(c) for c in columns]
+    cats = [wrapped(referral_label(c)) for c in columns]
     kinds = ("OFFERED", "ACCEPTED", "DECLINED")
     bars = [Bars(labels.label(k), [float(referrals[c].get(k, 0)) for c in columns]) for k in kinds]
     out["referrals"] = (cats, bars, _describe(_tr("Referrals"), [

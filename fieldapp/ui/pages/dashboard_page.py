@@ -18,7 +18,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.enums import Bcu
 from fieldapp.ui import tasks
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.pages.dashboard_charts import BarChart
+from fieldapp.ui.pages.dashboard_charts import BarChart, ChartGrid
 from fieldapp.ui.pages.dashboard_figures import chart_data, pct_text
 from fieldapp.ui.widgets import DateLineEdit, EnumCombo, named, parse_date
 from fieldapp.ui.widgets.field import error_label
@@ -155,8 +154,7 @@ class DashboardPage(QWidget):
         for tile in self.tiles.values():
             tiles.addWidget(tile, 1)
         column.addLayout(tiles)
-        grid = QGridLayout()
-        grid.setSpacing(10)
+        grid = ChartGrid()
         self.charts = {
             "time_to_visit": BarChart(
                 self.tr("Time from police visit to IDVA visit"), self.tr("Time to IDVA visit"),
@@ -171,11 +169,11 @@ class DashboardPage(QWidget):
             "referrals": BarChart(
                 self.tr("Referrals"), self.tr("Referral to"), self.tr("Referrals"), percent=False),
         }
-        grid.addWidget(self.charts["time_to_visit"], 0, 0)
-        grid.addWidget(self.charts["accepted_by_band"], 0, 1)
-        grid.addWidget(self.charts["accepted_by_hour"], 1, 0, 1, 2)  # wide: five bands, two series
-        grid.addWidget(self.charts["referrals"], 2, 0, 1, 2)
-        column.addLayout(grid)
+        grid.add(self.charts["time_to_visit"])
+        grid.add(self.charts["accepted_by_band"])
+        grid.add(self.charts["accepted_by_hour"], wide=True)  # five bands, two series
+        grid.add(self.charts["referrals"], wide=True)
+        column.addWidget(grid)
         column.addStretch(1)
         scroll.setWidget(content)
         outer.addWidget(scroll, 1)

@@ -89,30 +89,33 @@ class Field:
 
 
 class FieldGrid(QWidget):
-    """Labelled inputs in one or two columns; reading order (and Tab order) is row by row."""
+    """Labelled inputs in one or two columns; reading order (and Tab order) is row by row.
+
+    A two-column grid folds into one column when it is narrower than about 56 character
+    widths (a 1366x768 screen at 150%), and unfolds again when there is room. The order of
+    the fields, and so the Tab order, is the same either way.
+    """
+
+    FOLD_EMS = 56
 
     def __init__(self, columns: int = 1, parent: QWidget | None = None):
         super().__init__(parent)
         self._columns = columns
+        self._shown_columns = columns
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(12)
         self._grid.setVerticalSpacing(4)
-        for col in range(columns):
-            self._grid.setColumnStretch(2 * col + 1, 1)
-        self._row = 0
-        self._col = 0
+        self._items: list[tuple[Field | None, QWidget | None, bool]] = []  # field, bare, wide
         self.fields: list[Field] = []
 
     def add(self, caption: str, editor: QWidget, *, hint: str = "", wide: bool = False) -> Field:
         """Place ``editor`` with its caption; ``wide`` spans every column (long text)."""
-        if wide and self._col:
-            self._next_row()
         label = QLabel(caption)
         label.setBuddy(editor)
         label.setWordWrap(True)
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        label.setMinimumWidth(label.fontMetrics().horizontalAdvance("M" * 13))
+        label.setMinimumWidth(label.fontMetrics().horizontalAdvance("M" * 10))
         if isinstance(editor, (QComboBox, QLineEdit, QAbstractSpinBox)):
             editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             if self._columns == 1 and not wide:  # a short answer needs no full-width box
@@ -121,35 +124,61 @@ class FieldGrid(QWidget):
         if not target.accessibleName():
             named(target, caption, hint)
         hint_widget = hint_label(hint) if hint else None
-        error = error_label()
-        col = 0 if wide else 2 * self._col
-        span = 2 * self._columns - 1 if wide else 1
-        top = self._row
-        self._grid.addWidget(label, top, col, Qt.AlignmentFlag.AlignTop)
-        self._grid.addWidget(editor, top, col + 1, 1, span)
-        if hint_widget is not None:
-            self._grid.addWidget(hint_widget, top + 1, col + 1, 1, span)
-        self._grid.addWidget(error, top + 2, col + 1, 1, span)
-        field = Field(label=label, editor=editor, error=error, hint=hint_widget)
+        field = Field(label=label, editor=editor, error=error_label(), hint=hint_widget)
         self.fields.append(field)
-        if wide:
-            self._next_row()
-        else:
-            self._col += 1
-            if self._col >= self._columns:
-                self._next_row()
+        self._items.append((field, None, wide))
+        self._place()
         return field
 
     def add_widget(self, widget: QWidget) -> None:
         """A full-width widget without a caption (a check box, a group of options)."""
-        if self._col:
-            self._next_row()
-        self._grid.addWidget(widget, self._row, 0, 1, 2 * self._columns)
-        self._next_row()
+        self._items.append((None, widget, True))
+        self._place()
 
-    def _next_row(self) -> None:
-        self._row += 3
-        self._col = 0
+    def _place(self) -> None:
+        grid, columns = self._grid, self._shown_columns
+        for field, bare, _wide in self._items:
+            for widget in ((bare,) if field is None else
+                           (field.label, field.editor, field.hint, field.error)):
+                if widget is not None:
+                    grid.removeWidget(widget)
+        for col in range(2 * max(self._columns, 1)):
+            grid.setColumnStretch(col, 1 if col % 2 and col < 2 * columns else 0)
+        row = col = 0
+        for field, bare, wide in self._items:
+            if wide and col:
+                row, col = row + 3, 0
+            start = 0 if wide else 2 * col
+            span = 2 * columns - 1 if wide else 1
+            if field is None:
+                grid.addWidget(bare, row, 0, 1, 2 * columns)
+            else:
+                grid.addWidget(field.label, row, start, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(field.editor, row, start + 1, 1, span)
+                if field.hint is not None:
+                    grid.addWidget(field.hint, row + 1, start + 1, 1, span)
+                grid.addWidget(field.error, row + 2, start + 1, 1, span)
+            if wide or col + 1 >= columns:
+                row, col = row + 3, 0
+            else:
+                col += 1
+
+    def fold_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance("M") * self.FOLD_EMS
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        wanted = self._columns if event.size().width() >= self.fold_width() else 1
+        if wanted != self._shown_columns:
+            self._shown_columns = wanted
+            self._place()
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt override
+        """Never ask for two columns' width: folding is how a narrow window copes."""
+        hint = super().minimumSizeHint()
+        if self._shown_columns > 1:
+            hint.setWidth(min(hint.width(), self.fold_width()))
+        return hint
 
 
 def is_input(widget: QWidget) -> bool:

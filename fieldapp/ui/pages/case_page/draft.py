@@ -40,6 +40,7 @@ class DraftKeeper(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.save_now)
         self.in_flight = 0
+        self.changed_since_write = False
 
     @property
     def pending(self) -> bool:
@@ -47,6 +48,7 @@ class DraftKeeper(QObject):
 
     def touch(self) -> None:
         """Something changed: schedule a save (debounced, with a ceiling)."""
+        self.changed_since_write = True
         now = time.monotonic()
         if self._first_change is None:
             self._first_change = now
@@ -54,6 +56,7 @@ class DraftKeeper(QObject):
         self._timer.start(int(max(0, min(DEBOUNCE_MS, MAX_WAIT_MS - waited_ms))))
 
     def cancel(self) -> None:
+        """Stop the timer (the page's Save, queued behind earlier writes, drops the draft)."""
         self._timer.stop()
         self._first_change = None
 
@@ -65,6 +68,7 @@ class DraftKeeper(QObject):
     def save_now(self) -> None:
         """Queue a write of the current state on the writer thread."""
         self.cancel()
+        self.changed_since_write = False
         payload = self.payload()
         saved_at = datetime.fromisoformat(payload["saved_at"])
         context, key = self._context, self.key
@@ -89,3 +93,4 @@ class DraftKeeper(QObject):
         self.cancel()
         tasks.writer_pool().waitForDone(wait_ms)
         io.write_draft(self._context, self.key, self.payload())
+        self.changed_since_write = False

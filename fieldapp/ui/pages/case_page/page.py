@@ -152,16 +152,15 @@ class CasePage(QWidget):
 
     def flush_draft(self) -> None:
         """Persist the current draft now, on this thread (called just before lock)."""
-        if not self._loaded or not self._dirty:
-            self.keeper.cancel()
-            return
+        if not self._loaded or not self._dirty or not self.keeper.changed_since_write:
+            return  # nothing typed since the last draft write (or nothing at all)
         try:
             self.keeper.flush_now()
         except Exception as exc:  # lock must go ahead; the last autosave is still there
             log.error("could not flush the case draft: %s", type(exc).__name__)
 
     def close_page(self) -> None:
-        if self._loaded and self._dirty and self.keeper.pending:
+        if self._loaded and self._dirty and self.keeper.changed_since_write:
             self.keeper.save_now()
         self.closed.emit()
 
@@ -319,6 +318,7 @@ class CasePage(QWidget):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _saved(self, case: r.CaseOut) -> None:
+        self.keeper.changed_since_write = False  # the save dropped the draft with everything in it
         self._apply_case(case)
         self._end_saving()
         self.status.setText(self.tr("Saved at {time}.").format(

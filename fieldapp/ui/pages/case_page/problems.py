@@ -42,9 +42,12 @@ class ErrorSummary(QFrame):
     def show_problems(self, lines: list[tuple[str, bool]]) -> None:
         """``lines``: (text, has a field to go to), in the page's reading order."""
         self.clear()
-        self.heading.setText(self.tr(
-            "Not saved. {count} thing(s) to fix first; nothing was written:"
-        ).format(count=len(lines)))
+        if len(lines) == 1:
+            text = self.tr("Not saved: one thing to fix first. Nothing was written.")
+        else:
+            text = self.tr("Not saved: {count} things to fix first. Nothing was written."
+                           ).format(count=len(lines))
+        self.heading.setText(text)
         self.heading.setAccessibleName(self.heading.text())
         for index, (text, linked) in enumerate(lines):
             label = QLabel()

@@ -29,7 +29,7 @@ class RiskRow:
     def __init__(self, number: int, topic: str, grid: QGridLayout, row: int, owner: QObject):
         self.number = number
         self.caption = QLabel(f"{number}. {topic}")
-        self.caption.setWordWrap(True)
+        self.caption.setWordWrap(False)  # a topic on one line keeps its row of answers level
         grid.addWidget(self.caption, row, 0)
         self.group = QButtonGroup(owner)
         self.group.setExclusive(True)

@@ -71,7 +71,7 @@ class RiskSection(Section):
         t["risk.answers"] = Field(QLabel(self.tr("Checklist")), self.table.rows[0].buttons[
             RiskAnswer.YES], self.answers_error)
         t["risk.rationale"] = grid.add(
-            self.tr("Rationale: what are the concerns?"), self.rationale,
+            self.tr("Rationale (what are the concerns?)"), self.rationale,
             hint=self.tr("Needed when referring on professional judgement."))
         t["risk"] = t["risk.rationale"]
         t["risk.da_events_12m"] = grid.add(
