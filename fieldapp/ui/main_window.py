@@ -34,6 +34,7 @@ from fieldapp.store import Store
 from fieldapp.ui import optional, tasks
 from fieldapp.ui.banner import Banner
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.dialogs.common import guarded
 from fieldapp.ui.dialogs.new_incident_dialog import NewIncidentDialog
 from fieldapp.ui.dialogs.settings_dialog import SettingsDialog
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE
@@ -47,7 +48,6 @@ from fieldapp.ui.sync_status import SyncStatusWidget
 log = logging.getLogger(__name__)
 
 DRAFT_PREFIX = "case:"
-_ROLE_WORDS = {"idva": "IDVA", "supervisor": "Supervisor", "coordinator": "Coordinator"}
 
 
 @dataclass(frozen=True)
@@ -149,8 +149,9 @@ class MainWindow(QMainWindow):
 
     def _show_role(self) -> None:
         role = self._vault.info.role
-        self.role_label.setText(self.tr("Role: %1").replace(
-            "%1", self.tr(_ROLE_WORDS.get(role, role))))
+        words = {"idva": self.tr("IDVA"), "supervisor": self.tr("Supervisor"),
+                 "coordinator": self.tr("Coordinator")}
+        self.role_label.setText(self.tr("Role: %1").replace("%1", words.get(role, role)))
 
     # ---------------------------------------------------------------- navigation
     def show_board(self) -> None:
@@ -281,7 +282,7 @@ class MainWindow(QMainWindow):
             with context.uow() as uow:
                 return drafts.list_drafts(uow=uow)
 
-        tasks.run_task(read, on_done=self._drafts_found,
+        tasks.run_task(read, on_done=guarded(self, self._drafts_found),
                        on_error=lambda e: log.error("draft list failed",
                                                     extra={"status": type(e).__name__}))
 

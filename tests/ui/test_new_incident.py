@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import USER, activate, press
+import shiboken6
+from conftest import PASSPHRASE, USER, activate, press
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QApplication
 
@@ -105,3 +106,18 @@ def test_police_time_is_read_as_uk_time_and_stored_in_utc(qtbot, context):
 
 def test_officers_are_split_on_commas():
     assert split_officers(" 1234, 5678 ;;9012, ") == ["1234", "5678", "9012"]
+
+
+def test_lock_during_a_save_keeps_the_incident_and_raises_nothing(qtbot, window, context):
+    dialog = window.new_incident()
+    dialog.police_ref.setText("PR-INFLIGHT")
+    dialog.bcu.setCurrentIndex(0)
+    dialog.victim_name.setText("Wren Sample")
+    dialog.submit()  # the save is queued on the writer thread...
+    window.lock_now()  # ...and the lock waits for it, then closes the dialog's world
+    assert not dialog.isVisible() if shiboken6.isValid(dialog) else True
+    qtbot.wait(50)  # the save's answer arrives for a dialog that is gone: nothing breaks
+    window.lock_screen.panel.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(window.unlocked, timeout=10_000):
+        window.lock_screen.panel.attempt()
+    assert _count(window.context) == 1  # read through the reopened store

@@ -6,9 +6,12 @@ the user's font size; no text size is ever fixed in pixels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+import shiboken6
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -137,3 +140,17 @@ def centred_column(parent: QWidget, inner: QWidget, width_em: float) -> QHBoxLay
     row.addWidget(inner, 100)
     row.addStretch(1)
     return row
+
+
+def guarded(owner: QObject, slot: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``slot`` for a worker's answer, skipped if ``owner`` was deleted meanwhile.
+
+    A lock closes dialogs while their save may still be running; the save finishes (the lock
+    waits for it) but its answer must not reach a widget that no longer exists.
+    """
+
+    def call(value: Any) -> None:
+        if shiboken6.isValid(owner):
+            slot(value)
+
+    return call

@@ -37,6 +37,7 @@ from fieldapp.ui.dialogs.common import (
     Tone,
     centred_column,
     em,
+    guarded,
     scaled_font,
     stacked,
 )
@@ -297,7 +298,8 @@ class CreateVaultDialog(QDialog):
         demo_cases = self._demo_cases if self.demo.isChecked() else 0
         run_task(lambda: create_vault(folder, secret, user=user, role=role, recovery_pem=pem,
                                       demo_cases=demo_cases),
-                 on_done=self._created, on_error=self._failed, write=True)
+                 on_done=guarded(self, self._created), on_error=guarded(self, self._failed),
+                 write=True)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

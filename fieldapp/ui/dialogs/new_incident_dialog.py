@@ -29,7 +29,7 @@ from fieldapp.domain.errors import Problem, RecordInvalid, UserFacingError
 from fieldapp.domain.rules import parse
 from fieldapp.services import capture
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em, scaled_font, stacked
+from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em, guarded, scaled_font, stacked
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE
 from fieldapp.ui.tasks import run_task
 
@@ -199,8 +199,8 @@ class NewIncidentDialog(QDialog):
         self.show_problems([])
         self._set_busy(True)
         context = self._context
-        run_task(lambda: save_incident(context, incident), on_done=self._saved,
-                 on_error=self._failed, write=True)
+        run_task(lambda: save_incident(context, incident), on_done=guarded(self, self._saved),
+                 on_error=guarded(self, self._failed), write=True)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

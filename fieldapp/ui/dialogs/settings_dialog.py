@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.settings import Settings, save_settings
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em
+from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em, guarded
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE
 from fieldapp.ui.tasks import run_task
 
@@ -61,8 +61,9 @@ class SettingsDialog(QDialog):
     def submit(self) -> None:
         updated = self._settings.model_copy(update={"lock_minutes": self.lock_minutes.value()})
         self.busy.start(self.tr("Saving…"))
-        run_task(lambda: save_settings(updated), on_done=lambda _r: self._saved(updated),
-                 on_error=self._failed)
+        run_task(lambda: save_settings(updated),
+                 on_done=guarded(self, lambda _r: self._saved(updated)),
+                 on_error=guarded(self, self._failed))
 
     def _saved(self, settings: Settings) -> None:
         self.busy.stop()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from fieldapp.store import Store, StoreCorrupt
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, scaled_font
+from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, guarded, scaled_font
 from fieldapp.ui.icons import icon
 from fieldapp.ui.tasks import run_task
 from fieldapp.vault import BackoffActive, Vault, VaultLocked, VaultTampered, WrongPassphrase
@@ -113,7 +113,8 @@ class UnlockPanel(QWidget):
     def check_backoff(self) -> None:
         """Show a back-off left over from earlier attempts (read in a worker: it is a file)."""
         vault = self._vault
-        run_task(vault.backoff_remaining, on_done=self._start_wait, on_error=lambda _e: None)
+        run_task(vault.backoff_remaining, on_done=guarded(self, self._start_wait),
+                 on_error=lambda _e: None)
 
     def is_waiting(self) -> bool:
         return time.monotonic() < self._retry_at
@@ -161,8 +162,8 @@ class UnlockPanel(QWidget):
         self.message.clear_message()
         self._set_busy(True)
         vault = self._vault
-        run_task(lambda: unlock_and_open(vault, secret), on_done=self._opened,
-                 on_error=self._failed)
+        run_task(lambda: unlock_and_open(vault, secret), on_done=guarded(self, self._opened),
+                 on_error=guarded(self, self._failed))
 
     def _opened(self, store: Store) -> None:
         self._set_busy(False)

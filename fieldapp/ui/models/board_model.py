@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDateTime,
@@ -169,7 +170,7 @@ class BoardModel(QAbstractTableModel):
         return self._total
 
     def _page_arrived(self, generation: int, page: list[CaseSummary]) -> None:
-        if generation != self._generation:
+        if not shiboken6.isValid(self) or generation != self._generation:
             return
         self._fetching = False
         if len(page) < self._page_size:
@@ -182,12 +183,12 @@ class BoardModel(QAbstractTableModel):
         self.page_loaded.emit(len(page))
 
     def _count_arrived(self, generation: int, total: int) -> None:
-        if generation == self._generation:
+        if shiboken6.isValid(self) and generation == self._generation:
             self._total = total
             self.count_loaded.emit(total)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
+        if shiboken6.isValid(self) and generation == self._generation:
             self._fetching = False
             self._exhausted = True
             self.load_failed.emit(type(exc).__name__)
