@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
-from conftest import activate, add_incident, press
+from conftest import PASSPHRASE, activate, add_incident, open_context, press
 from PySide6.QtCore import Qt
 
 from fieldapp.settings import SCHEMA_VERSION, Settings, config_dir, load_settings, save_settings
 from fieldapp.ui.app import vault_argument
 from fieldapp.ui.dialogs.settings_dialog import SettingsDialog
 from fieldapp.ui.main_window import MainWindow, Place
+from fieldapp.vault import Vault
 
 
 def test_settings_round_trip_and_bad_files_fall_back_to_defaults(tmp_path):
@@ -63,3 +67,39 @@ def test_escape_returns_from_a_case_to_the_board(qtbot, context):
     qtbot.waitUntil(lambda: window.place() == Place("board"), timeout=2_000)
     assert window.pages.currentWidget() is window.board
     window.close()
+
+
+def test_coordinator_board_starts_on_all_cases(qtbot, tmp_path):
+    vault = Vault.create(tmp_path / "coord", passphrase=bytearray(PASSPHRASE.encode()),
+                         user="COORD1", role="coordinator")
+    context = open_context(vault)
+    window = MainWindow(context, Settings())
+    qtbot.addWidget(window)
+    assert window.board.current_filter().allocated_to is None
+    assert "Coordinator" in window.role_label.text()
+    window.close()
+
+
+_START_SCRIPT = """
+import sys
+import fieldapp.ui.qt_compat
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+def report():
+    shown = [type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()]
+    print("SHOWN", " ".join(sorted(shown)), "|", app.applicationName())
+    app.quit()
+QTimer.singleShot(800, report)
+from fieldapp.ui.app import run_app
+sys.exit(run_app(["--vault", sys.argv[1]]))
+"""
+
+
+def test_run_app_opens_the_setup_window_on_first_run(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", _START_SCRIPT, str(tmp_path / "vault")],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "SHOWN CreateVaultDialog | Operation Provide" in done.stdout
+    assert (tmp_path / "vault" / "logs" / "fieldapp.log").exists()

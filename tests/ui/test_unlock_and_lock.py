@@ -12,7 +12,7 @@ from fieldapp.settings import Settings
 from fieldapp.ui.app import AppFlow
 from fieldapp.ui.lock import IdleWatcher
 from fieldapp.ui.main_window import MainWindow, Place
-from fieldapp.vault import Vault
+from fieldapp.vault import Vault, generate_recovery_keypair
 
 
 def _start(flows, folder, **kw) -> AppFlow:
@@ -53,6 +53,35 @@ def test_first_run_wizard_by_keyboard(qtbot, flows, vault_folder):
     assert window.windowTitle() == "Operation Provide"
     qtbot.waitUntil(lambda: (window.board.model.total() or 0) >= 3, timeout=10_000)
     assert USER not in window.role_label.text() and "IDVA" in window.role_label.text()
+
+
+def test_wizard_with_a_recovery_key_file(qtbot, flows, vault_folder, tmp_path):
+    public, _private = generate_recovery_keypair(tmp_path / "org", key_password=b"two keyholders")
+    flow = _start(flows, vault_folder, demo_cases=0)
+    dialog = flow.create_dialog
+    not_a_key = tmp_path / "not-a-key.pem"
+    not_a_key.write_text("this is not a key")
+
+    def fill() -> None:
+        dialog.user.setText("SUP1")
+        dialog.role.setCurrentIndex(dialog.role.findData("supervisor"))
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.confirm.setText(PASSPHRASE)
+
+    fill()
+    dialog.set_recovery_key(not_a_key)
+    dialog.submit()
+    qtbot.waitUntil(lambda: "could not be used" in dialog.recovery_message.text(), timeout=10_000)
+    assert not Vault.exists(vault_folder)
+    assert "No recovery key was supplied" in dialog.recovery_status.text()
+
+    dialog.set_recovery_key(public)
+    assert "Recovery key chosen" in dialog.recovery_status.text()
+    fill()
+    with qtbot.waitSignal(flow.main_window_opened, timeout=30_000):
+        dialog.submit()
+    info = Vault.open(vault_folder).info
+    assert info.has_recovery_slot and info.role == "supervisor"
 
 
 def test_wrong_passphrase_is_explained_with_a_countdown(qtbot, flows, context, vault_folder):
