@@ -34,6 +34,7 @@ from fieldapp.ui import tasks  # noqa: E402
 
 _SCALE = float(os.environ.get("QT_SCALE_FACTOR", "1") or 1)
 SIZE = (round(1366 / _SCALE), round(768 / _SCALE))  # a 1366x768 screen at that scale
+SUFFIX = "" if _SCALE == 1 else f"-{round(_SCALE * 100)}"
 NAMES = ("visit", "support", "voice", "risk", "safe-contact", "outcome")
 
 
@@ -89,14 +90,14 @@ def render_case(app: QApplication, context, out: Path) -> None:
     for index, name in enumerate(NAMES):
         page.jump_to(index)
         settle(app)
-        page.grab().save(str(out / f"case-page-{name}.png"))
+        page.grab().save(str(out / f"case-page-{name}{SUFFIX}.png"))
     # A refused save: the summary at the top, each message beside its field.
     page.sections.risk.rationale.setPlainText("")
     page.sections.visit.visit_at.set_value(datetime.now(UTC) - timedelta(days=2))
     page.save()
     page.scroll.verticalScrollBar().setValue(0)
     settle(app)
-    page.grab().save(str(out / "case-page-errors.png"))
+    page.grab().save(str(out / f"case-page-errors{SUFFIX}.png"))
     page.close()
     settle(app)
 
@@ -110,11 +111,11 @@ def render_dashboard(app: QApplication, context, out: Path) -> None:
     page.resize(*SIZE)
     page.show()
     settle(app, lambda: page.report is not None, 60)
-    page.grab().save(str(out / "dashboard.png"))
+    page.grab().save(str(out / f"dashboard{SUFFIX}.png"))
     scroll = page.findChild(QScrollArea)
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
     settle(app)
-    page.grab().save(str(out / "dashboard-charts.png"))
+    page.grab().save(str(out / f"dashboard-charts{SUFFIX}.png"))
     page.close()
 
 

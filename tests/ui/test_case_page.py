@@ -192,6 +192,14 @@ def test_an_amendment_asks_for_a_reason_and_saves_nothing_without_one(qtbot, ctx
     assert saved.args[0].first_visit.note == "Corrected note."
     assert len(saved.args[0].visits) == 1  # amended in place, not a second visit
 
+    # Adding to the victim's voice appends; nothing recorded changes, so no reason is asked.
+    asked.clear()
+    page.ask_justification = lambda: asked.append(1) or "should not be asked"
+    page.sections.voice.words.setPlainText("Later: she wants a non-molestation order.")
+    with qtbot.waitSignal(page.case_saved, timeout=10_000) as saved:
+        page.save()
+    assert not asked and len(saved.args[0].voice) == 1
+
 
 def test_a_correction_is_a_new_entry_that_names_the_old_one(qtbot, ctx):
     case_id = new_case(ctx)

@@ -75,6 +75,7 @@ class CasePage(QWidget):
         self._loaded = False
         self._saving = False
         self._dirty = False
+        self._baseline: dict[str, Any] = {}  # section states as last loaded or saved
         self.ask_justification = lambda: JustificationDialog.ask(self)
 
         self.sections = Sections(VisitSection(), SupportSection(), VoiceSection(), RiskSection(),
@@ -240,6 +241,7 @@ class CasePage(QWidget):
         finally:
             self._loading = False
         self._dirty = False
+        self._baseline = self._snapshot()
 
     @property
     def amending(self) -> bool:
@@ -291,7 +293,7 @@ class CasePage(QWidget):
             self.show_problems(problems)
             return
         justification = ""
-        if self.amending:
+        if self.amending and self.amends_recorded_values():
             reason = self.ask_justification()
             if not reason:
                 self.status.setText(self.tr("Not saved: an amendment needs a short reason."))
@@ -308,6 +310,12 @@ class CasePage(QWidget):
         tasks.run_task(lambda: io.save_form(context, case_id, form, visit_id, justification),
                        on_done=self._guard(self._saved), on_error=self._guard(self._save_failed),
                        write=True)
+
+    def amends_recorded_values(self) -> bool:
+        """True when something already recorded was changed. A new entry in the victim's voice
+        is appended, never an amendment, so it needs no reason."""
+        now = self._snapshot()
+        return any(now[key] != self._baseline.get(key) for key in now if key != "voice")
 
     def _end_saving(self) -> None:
         self._saving = False
