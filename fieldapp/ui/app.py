@@ -7,10 +7,12 @@ draft is reopened.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -20,12 +22,18 @@ from fieldapp import log as applog
 from fieldapp import paths
 from fieldapp.settings import Settings, load_settings
 from fieldapp.ui import tasks
-from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.create_vault_dialog import DEMO_CASES, CreateVaultDialog
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE, UnlockWindow
 from fieldapp.ui.i18n import install_translators
-from fieldapp.ui.main_window import MainWindow
 from fieldapp.vault import Vault, VaultError
+
+if TYPE_CHECKING:
+    from fieldapp.ui.context import AppContext
+    from fieldapp.ui.dialogs.create_vault_dialog import CreateVaultDialog
+    from fieldapp.ui.main_window import MainWindow
+
+# The unlock window shows before SQLAlchemy, the services and the main window are imported
+# (about a second): they load in a worker while the passphrase is typed (see _warm_up).
+MAIN_MODULES = ("fieldapp.ui.main_window", "fieldapp.ui.context")
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,12 @@ def vault_argument(args: Sequence[str]) -> str | None:
     return None
 
 
+def _warm_up() -> None:
+    """Import the main window's modules off the UI thread (class definitions only)."""
+    for name in MAIN_MODULES:
+        importlib.import_module(name)
+
+
 class AppFlow(QObject):
     """Which window is showing: set-up or unlock first, then the main window."""
 
@@ -48,7 +62,7 @@ class AppFlow(QObject):
     failed = Signal(str)
 
     def __init__(self, folder: Path, settings: Settings | None = None, *,
-                 idle_timeout_ms: int | None = None, demo_cases: int = DEMO_CASES,
+                 idle_timeout_ms: int | None = None, demo_cases: int | None = None,
                  maximise: bool = True, parent: QObject | None = None):
         super().__init__(parent)
         self.folder = folder
@@ -62,7 +76,10 @@ class AppFlow(QObject):
 
     def start(self) -> None:
         if not Vault.exists(self.folder):
-            self.create_dialog = CreateVaultDialog(self.folder, demo_cases=self._demo_cases)
+            from fieldapp.ui.dialogs.create_vault_dialog import DEMO_CASES, CreateVaultDialog
+
+            self.create_dialog = CreateVaultDialog(
+                self.folder, demo_cases=DEMO_CASES if self._demo_cases is None else self._demo_cases)
             self.create_dialog.vault_ready.connect(lambda ctx: self._open_main(ctx, False))
             self.create_dialog.rejected.connect(self._quit)
             self.create_dialog.show()
@@ -73,11 +90,18 @@ class AppFlow(QObject):
             self._fatal(str(exc))
             return
         self.unlock_window = UnlockWindow(vault)
-        self.unlock_window.unlocked.connect(
-            lambda store: self._open_main(AppContext(vault=vault, store=store), True))
+        self.unlock_window.unlocked.connect(lambda store: self._unlocked(vault, store))
         self.unlock_window.show()
+        tasks.run_task(_warm_up)
+
+    def _unlocked(self, vault: Vault, store: object) -> None:
+        from fieldapp.ui.context import AppContext
+
+        self._open_main(AppContext(vault=vault, store=store), True)
 
     def _open_main(self, context: AppContext, recover_drafts: bool) -> None:
+        from fieldapp.ui.main_window import MainWindow
+
         window = MainWindow(context, self.settings, idle_timeout_ms=self._idle_ms)
         self.main_window = window
         restored = window.restore_geometry()

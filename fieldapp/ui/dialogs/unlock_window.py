@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from fieldapp.store import Store, StoreCorrupt
 from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, guarded, scaled_font
 from fieldapp.ui.icons import icon
 from fieldapp.ui.tasks import run_task
 from fieldapp.vault import BackoffActive, Vault, VaultLocked, VaultTampered, WrongPassphrase
+
+if TYPE_CHECKING:
+    from fieldapp.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ APP_TITLE = "Operation Provide"
 
 def unlock_and_open(vault: Vault, secret: bytearray) -> Store:
     """Worker: derive the key, then key and migrate the database. Wipes ``secret``."""
+    from fieldapp.store import Store  # SQLAlchemy loads here, not before the window shows
+
     try:
         vault.unlock(secret)
     finally:
@@ -171,6 +176,8 @@ class UnlockPanel(QWidget):
         self.unlocked.emit(store)
 
     def _failed(self, exc: BaseException) -> None:
+        from fieldapp.store import StoreCorrupt
+
         self._set_busy(False)
         if isinstance(exc, WrongPassphrase):
             self.message.show_message(self.tr("That passphrase did not unlock this laptop."))
