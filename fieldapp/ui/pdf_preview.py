@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.reports import write_pdf
 from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, scaled_font
+from fieldapp.ui.dialogs.report_form import resize_within_screen
 from fieldapp.ui.dialogs.report_pdf_pages import PageSource, make_view, open_source
 from fieldapp.ui.icons import icon
 from fieldapp.ui.tasks import run_task
@@ -119,7 +120,7 @@ class PdfPreview(QDialog):
             self.setTabOrder(before, after)
         self._show_page(0)
         self._show_zoom(self.view.zoom)
-        self.resize(em(self, 58), em(self, 44))
+        resize_within_screen(self, em(self, 60), em(self, 48))
         self.save_button.setFocus()
 
     def _button(self, text: str, icon_name: str, shortcut, slot) -> QPushButton:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy import func, select
@@ -96,7 +97,7 @@ def count(context: AppContext, table) -> int:
 def run_import(qtbot, window: QWidget, context: AppContext) -> ImportReportDialog:
     tracker_dialogs.import_tracker(window, context)
     dialog = window.findChild(ImportTrackerDialog)
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None and dialog.isVisible() and not unnamed_inputs(dialog)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findChild(ImportReportDialog) is not None, timeout=20_000)
     return window.findChild(ImportReportDialog)
@@ -162,20 +163,19 @@ def test_import_sample_shows_counts_rejections_and_saves_the_report(
     report_dialog.close()
 
 
-def test_cancel_stops_between_batches_and_says_where(
-        qtbot, window, coord, shared_dir, files, messages, tmp_path, monkeypatch):
+def big_tracker(shared_dir: Path, folder: Path, monkeypatch, rows: int = 2400) -> Path:
+    """``rows`` new rows (header on line 1), imported 40 to a batch, each batch a little slow."""
     source = sample(shared_dir).read_text(encoding="utf-8").splitlines()
     header = next(line for line in source if line.startswith("visit_id"))
-    good = [line for line in source[2:152]]
-    columns = header.split(",")
-    ref = columns.index("police_incident_ref")
-    big = tmp_path / "big.csv"
+    good = source[2:152]
+    ref = header.split(",").index("police_incident_ref")
     out = [header]
-    for i in range(2400):
+    for i in range(rows):
         cells = good[i % len(good)].split(",")
         cells[0] = ""  # derived from the reference and time, so each generated row is new
         cells[ref] = f"GEN-{i:05d}"
         out.append(",".join(cells))
+    big = folder / "big.csv"
     big.write_text("\n".join(out) + "\n", encoding="utf-8")
     monkeypatch.setattr(tracker_import, "BATCH_ROWS", 40)
     real_apply = tracker_import._apply
@@ -184,8 +184,12 @@ def test_cancel_stops_between_batches_and_says_where(
         time.sleep(0.02)  # a slow laptop: the Stop click lands while batches are still going
         return real_apply(*args, **kwargs)
     monkeypatch.setattr(tracker_import, "_apply", slow_apply)
+    return big
 
-    files["open"] = big
+
+def test_cancel_stops_between_batches_and_says_where(
+        qtbot, window, coord, shared_dir, files, messages, tmp_path, monkeypatch):
+    files["open"] = big_tracker(shared_dir, tmp_path, monkeypatch)
     tracker_dialogs.import_tracker(window, coord)
     dialog = window.findChild(ImportTrackerDialog)
     with qtbot.waitSignal(dialog.relay.line_reached, timeout=10_000):
@@ -195,7 +199,7 @@ def test_cancel_stops_between_batches_and_says_where(
     qtbot.waitUntil(lambda: window.findChild(ImportReportDialog) is not None, timeout=20_000)
     report_dialog = window.findChild(ImportReportDialog)
     report = report_dialog.report
-    assert report.cancelled and report.stopped_after_line < len(out)
+    assert report.cancelled and report.stopped_after_line < 2401
     stopped = report.stopped_after_line
     saved_rows = stopped - 1  # header on line 1, so line N is data row N - 1
     assert saved_rows % 40 == 0 and 0 < saved_rows < 2400
@@ -204,6 +208,36 @@ def test_cancel_stops_between_batches_and_says_where(
     text = report_dialog.stopped.text()
     assert f"stopped after line {stopped:,}" in text and "saved whole" in text
     report_dialog.close()
+
+
+def test_a_lock_during_an_import_stops_it_and_closes_the_dialog(
+        qtbot, window, coord, shared_dir, files, messages, tmp_path, monkeypatch):
+    files["open"] = big_tracker(shared_dir, tmp_path, monkeypatch)
+    tracker_dialogs.import_tracker(window, coord)
+    dialog = window.findChild(ImportTrackerDialog)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc asks the import to stop; the dialog stays
+    assert dialog.isVisible() and "Stopping" in dialog.progress_label.text()
+    dialog.reject()  # what the shell's lock does to every open dialog
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=20_000)  # once stopped
+    assert window.findChild(ImportReportDialog) is None and messages == []
+    assert 0 < count(coord, orm.Visit) < 2400 and count(coord, orm.Visit) % 40 == 0
+
+
+def test_uk_dates_box_reaches_the_reader(qtbot, window, coord, files, tmp_path, shared_dir):
+    lines = sample(shared_dir).read_text(encoding="utf-8").splitlines()
+    header = next(line for line in lines if line.startswith("visit_id"))
+    day_first = next(line for line in lines if "/2022" in line)  # 29/10/2022-style dates
+    small = tmp_path / "uk.csv"
+    small.write_text(f"{header}\n{day_first}\n", encoding="utf-8")
+    files["open"] = small
+    tracker_dialogs.import_tracker(window, coord)
+    dialog = window.findChild(ImportTrackerDialog)
+    qtbot.mouseClick(dialog.uk_dates, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(ImportReportDialog) is not None, timeout=10_000)
+    assert window.findChild(ImportReportDialog).figure_values()["imported"] == 1
 
 
 def test_a_file_level_problem_is_shown_plainly(qtbot, window, coord, files, messages, tmp_path):

@@ -10,7 +10,8 @@ accessible description.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, stacked
 
@@ -41,6 +42,17 @@ def note(parent: QWidget, text: str, tone: Tone = Tone.INFO) -> FieldMessage:
     return message
 
 
+def resize_within_screen(window: QWidget, width: int, height: int) -> None:
+    """``width`` x ``height``, but never more than 90% of the screen (a 1366x768 laptop at 150%
+    has 911x512 logical pixels)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, int(room.width() * 0.9))
+        height = min(height, int(room.height() * 0.9))
+    window.resize(width, height)
+
+
 class FormRows:
     """A QFormLayout whose every row has a message line (hidden until needed) under its field."""
 
@@ -54,15 +66,20 @@ class FormRows:
         self.order: list[QWidget] = []
 
     def add(self, caption: str, widget: QWidget, hint_text: str = "",
-            accessible: str = "") -> FieldMessage:
+            accessible: str = "", *, inputs: tuple[QWidget, ...] = ()) -> FieldMessage:
+        """A row; ``inputs`` names the line edits inside a composite ``widget`` (they share
+        its message, and the first takes the caption's mnemonic)."""
+        targets = inputs or (widget,)
         label = QLabel(caption, self._parent)
-        label.setBuddy(widget)
-        widget.setAccessibleName(accessible or plain(caption))
-        message = FieldMessage(widget, self._parent)
+        label.setBuddy(targets[0])
+        if not inputs:
+            widget.setAccessibleName(accessible or plain(caption))
+        message = FieldMessage(targets[-1], self._parent)
         parts = [widget] + ([hint(self._parent, hint_text)] if hint_text else []) + [message]
         self.layout.addRow(label, stacked(self._parent, *parts))
-        self.messages[widget] = message
-        self.order.append(widget)
+        for target in targets:
+            self.messages[target] = message
+            self.order.append(target)
         return message
 
     def add_check(self, box: QCheckBox, accessible: str = "") -> None:
@@ -89,11 +106,12 @@ class DisclosureFields:
         self.purpose = QLineEdit(parent)
         self.purpose.setMaxLength(MAX_TEXT)
         self.purpose.setPlaceholderText(tr("e.g. monthly supervision"))
-        explained = tr("Required. The %1 is recorded in the audit log as a disclosure, "
+        explained = tr("Both are required: the %1 is recorded in the audit log as a disclosure, "
                        "with this recipient and purpose.").replace("%1", what)
-        rows.add(tr("&Recipient"), self.recipient, tr("Who will receive it (a person, team or "
-                                                      "organisation)."), tr("Recipient"))
+        rows.add(tr("&Recipient"), self.recipient, "", tr("Recipient"))
         rows.add(tr("P&urpose"), self.purpose, explained, tr("Purpose"))
+        self.recipient.setAccessibleDescription(tr("Who will receive it: a person, team or "
+                                                   "organisation. Recorded in the audit log."))
 
     def validate(self) -> bool:
         """Show a message beside each empty field; focus the first. True when both are given."""
@@ -125,12 +143,20 @@ class PasswordFields:
         for widget in (self.password, self.confirm):
             widget.setEchoMode(QLineEdit.EchoMode.Password)
             widget.setMaxLength(128)
+        self.password.setPlaceholderText(tr("optional"))
+        self.confirm.setPlaceholderText(tr("type it again"))
         self.confirm.setEnabled(False)
         self.password.textChanged.connect(lambda text: self.confirm.setEnabled(bool(text)))
-        rows.add(tr("PDF pass&word"), self.password,
-                 tr("Optional. The recipient needs it to open the PDF; send it separately."),
-                 tr("PDF password (optional)"))
-        rows.add(tr("Con&firm password"), self.confirm, "", tr("Confirm PDF password"))
+        self.password.setAccessibleName(tr("PDF password (optional)"))
+        self.confirm.setAccessibleName(tr("Confirm PDF password"))
+        box = QWidget(parent)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.password)
+        row.addWidget(self.confirm)
+        rows.add(tr("PDF pass&word"), box,
+                 tr("The recipient needs it to open the PDF: send it to them separately."),
+                 inputs=(self.password, self.confirm))
 
     def validate(self) -> bool:
         if self.password.text() and self.password.text() != self.confirm.text():

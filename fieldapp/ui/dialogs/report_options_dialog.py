@@ -74,8 +74,8 @@ class ReportOptionsDialog(QDialog):
         self.password = PasswordFields(self, self.rows)
         self.inputs += self.disclosure.widgets() + self.password.widgets()
         marking = note(self, self.tr(
-            "The PDF is marked OFFICIAL-SENSITIVE on every page. It is built in memory and "
-            "shown first; nothing is saved until you choose Save in the preview."), Tone.INFO)
+            "Marked OFFICIAL-SENSITIVE on every page. The PDF is shown first; nothing is saved "
+            "until you choose Save in the preview."), Tone.INFO)
 
         self.busy = BusyRow(self)
         self.form_message = FieldMessage(None, self)
@@ -116,16 +116,15 @@ class ReportOptionsDialog(QDialog):
             "appear in a case summary."), Tone.INFO)]
         self.case_ref = QLineEdit(self)
         self.case_ref.setMaxLength(64)
-        self.case_ref.setPlaceholderText(self.tr("e.g. C-1A2B3C or LC-20221029-01838"))
-        self.rows.add(self.tr("&Case"), self.case_ref,
-                      self.tr("The case's pseudonym or police reference."),
+        self.case_ref.setPlaceholderText(self.tr("pseudonym or police reference, e.g. C-1A2B3C"))
+        self.rows.add(self.tr("&Case"), self.case_ref, "",
                       self.tr("Case pseudonym or police reference"))
         self.include_voice = QCheckBox(self.tr("Include the &victim's own words"), self)
         self.rows.add_check(self.include_voice)
         self.voice_reason = QLineEdit(self)
         self.voice_reason.setMaxLength(200)
         self.voice_reason.setEnabled(False)
-        self.rows.add(self.tr("Reason for &including them"), self.voice_reason,
+        self.rows.add(self.tr("&Why include them"), self.voice_reason,
                       self.tr("Required when her words are included; recorded in the audit log."),
                       self.tr("Reason for including the victim's own words"))
         self.include_voice.toggled.connect(self._voice_toggled)

@@ -10,6 +10,7 @@ they scroll into view, so a long caseload opens at once.
 from __future__ import annotations
 
 import importlib
+import math
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QPointF, QSize, QSizeF, Qt, QTimer, Signal
@@ -126,9 +127,10 @@ class PagesView(QScrollArea):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName(_tr("Report pages"))
-        self.setWidgetResizable(True)
+        self.setWidgetResizable(False)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.setStyleSheet("QScrollArea { background: #7b848c; } #pages { background: #7b848c; }")
+        self.setStyleSheet("QScrollArea, QScrollArea > QWidget#qt_scrollarea_viewport, #pages "
+                           "{ background: #7b848c; }")
         self._canvas = QWidget()
         self._canvas.setObjectName("pages")
         self._column = QVBoxLayout(self._canvas)
@@ -141,6 +143,7 @@ class PagesView(QScrollArea):
         self._rendered: dict[int, float] = {}
         self._zoom = 1.0
         self._fit = True
+        self._fit_cap: float | None = 1.0  # opens at the width, but no larger than 100%
         self._current = -1
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -192,6 +195,7 @@ class PagesView(QScrollArea):
 
     def fit_width(self) -> None:
         self._fit = True
+        self._fit_cap = None
         self._apply_zoom()
 
     def _fit_zoom(self) -> float:
@@ -199,7 +203,8 @@ class PagesView(QScrollArea):
             return 1.0
         widest = max(self._source.page_size(i).width() for i in range(len(self._labels)))
         room = self.viewport().width() - 2 * 16 - 4
-        return max(ZOOM_MIN, min(ZOOM_MAX, room / (widest * self._points_to_pixels(1.0))))
+        zoom = room / (widest * self._points_to_pixels(1.0))
+        return max(ZOOM_MIN, min(ZOOM_MAX, self._fit_cap or ZOOM_MAX, zoom))
 
     def _points_to_pixels(self, zoom: float) -> float:
         return zoom * self.logicalDpiX() / POINTS_PER_INCH
@@ -211,7 +216,10 @@ class PagesView(QScrollArea):
             scale = self._points_to_pixels(self._zoom)
             for index, label in enumerate(self._labels):
                 size = self._source.page_size(index) * scale
-                label.setFixedSize(round(size.width()), round(size.height()))
+                label.setFixedSize(math.ceil(size.width()), math.ceil(size.height()))
+            # Sized by hand (not widgetResizable): the scroll area centres the column of pages.
+            self._column.invalidate()
+            self._canvas.adjustSize()
         self._rendered.clear()
         self.zoom_changed.emit(self._zoom)
         self._pending.start()

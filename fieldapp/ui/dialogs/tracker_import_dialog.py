@@ -132,8 +132,11 @@ class ImportTrackerDialog(QDialog):
         self.progress.setTextVisible(False)
         self.progress_label = QLabel(self)
         self.progress_label.setAccessibleName(self.tr("Import status"))
-        self.progress.hide()
-        self.progress_label.hide()
+        for widget in (self.progress, self.progress_label):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # room kept: the dialog does not jump
+            widget.setSizePolicy(policy)
+            widget.hide()
 
         self.buttons = QDialogButtonBox(self)
         self.import_button = self.buttons.addButton(self.tr("&Import"),

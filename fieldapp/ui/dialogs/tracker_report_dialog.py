@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.services.tracker_import import ImportReport
 from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, scaled_font
-from fieldapp.ui.dialogs.report_form import note
+from fieldapp.ui.dialogs.report_form import note, resize_within_screen
 from fieldapp.ui.models.import_report_model import (
     COL_LINE,
     COL_REASON,
@@ -108,6 +108,7 @@ class ImportReportDialog(QDialog):
         self.warnings = QListWidget(self)
         self.warnings.setAccessibleName(self.tr("Warnings"))
         self.warnings.addItems(report.warnings)
+        self.warnings.setStyleSheet("QListWidget::item { padding: 2px 4px; }")
         warnings_title = QLabel(self.tr("Warnings (%1)").replace("%1", str(len(report.warnings))),
                                 self)
         warnings_title.setFont(scaled_font(self, 1.05, bold=True))
@@ -131,11 +132,11 @@ class ImportReportDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
+        self.table.setStyleSheet("QTableView::item { padding: 3px 6px; }")
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         rejected_title = QLabel(self.tr("Rows not imported (%1)").replace(
             "%1", str(len(report.rejected))), self)
         rejected_title.setFont(scaled_font(self, 1.05, bold=True))
@@ -168,8 +169,12 @@ class ImportReportDialog(QDialog):
         self.setTabOrder(self.warnings, self.table)
         self.setTabOrder(self.table, self.save_button)
         self.setTabOrder(self.save_button, self.close_button)
-        self.resize(em(self, 46), em(self, 34))
-        self.table.resizeRowsToContents()
+        resize_within_screen(self, em(self, 56), em(self, 38))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # Row heights follow the reason column's width, known only once laid out.
+        QTimer.singleShot(0, self.table.resizeRowsToContents)
 
     def figure_values(self) -> dict[str, int]:
         return {name: int(f.value.text().replace(",", "")) for name, f in self.figures.items()}
