@@ -84,6 +84,7 @@ def build_shell_actions(window: QMainWindow, *, handlers: dict[str, Callable[[],
                            QKeySequence.StandardKey.Refresh),
         "lock": _action(window, _tr("&Lock"), handlers["lock"], "Ctrl+L", "lock"),
     }
+    a["view_board"].setShortcuts([QKeySequence("Ctrl+1"), QKeySequence(QKeySequence.StandardKey.Back)])
     a["lock"].setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
     a["lock"].setToolTip(_tr("Lock now: hide everything until the passphrase is entered (Ctrl+L)"))
     a["new_incident"].setToolTip(_tr("Enter a new police incident (Ctrl+N)"))

@@ -9,6 +9,7 @@ import sys
 
 from conftest import PASSPHRASE, activate, add_incident, open_context, press
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from fieldapp.settings import SCHEMA_VERSION, Settings, config_dir, load_settings, save_settings
 from fieldapp.ui.app import vault_argument
@@ -66,6 +67,8 @@ def test_escape_returns_from_a_case_to_the_board(qtbot, context):
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.place() == Place("board"), timeout=2_000)
     assert window.pages.currentWidget() is window.board
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.board.search
     window.close()
 
 
