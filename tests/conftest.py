@@ -29,7 +29,11 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def shared_dir() -> Path:
     """The read-only ``shared`` folder that sits beside the project root."""
-    return Path(__file__).resolve().parents[2] / "shared"
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    if not (shared / "data" / "sample-tracker.csv").is_file():
+        pytest.fail(f"the shared folder is missing beside the project ({shared}); the sample "
+                    "tracker tests need ../shared/data")
+    return shared
 
 
 def make_store(path: Path, key_hex: str | None = None, actor: str = "tester") -> Store:

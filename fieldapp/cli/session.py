@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,17 +28,17 @@ def open_vault(folder: Path) -> vault_mod.Vault:
 def unlock(vault: vault_mod.Vault, passphrase_file: str | None) -> None:
     wait = vault.backoff_remaining()
     if wait > 0:
-        raise LockedError(f"too many wrong passphrases: wait {wait:.0f} s and try again")
+        raise LockedError(f"too many wrong passphrases: wait {math.ceil(wait)} s and try again")
     secret = read_passphrase(passphrase_file)
     try:
         vault.unlock(secret)
     except vault_mod.WrongPassphrase as exc:
         raise LockedError(
             f"wrong passphrase; nothing was opened or changed. Next try allowed in "
-            f"{exc.wait_seconds:.0f} s. Lost it? A coordinator can run 'fieldapp recover'."
+            f"{math.ceil(exc.wait_seconds)} s. Lost it? A coordinator can run 'fieldapp recover'."
         ) from None
     except vault_mod.BackoffActive as exc:
-        raise LockedError(f"too many wrong passphrases: wait {exc.wait_seconds:.0f} s") from None
+        raise LockedError(f"too many wrong passphrases: wait {math.ceil(exc.wait_seconds)} s") from None
     except vault_mod.VaultTampered as exc:
         raise IntegrityError(f"the vault's key file is damaged or was edited: {exc}") from None
     finally:

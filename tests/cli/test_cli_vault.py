@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,12 @@ def pass_file(tmp_path: Path) -> Path:
     path = tmp_path / "pass.txt"
     path.write_text(PASSPHRASE + "\n")
     return path
+
+
+def wait_out_backoff(vault_dir: Path) -> None:
+    """A wrong passphrase was tried on purpose; wait the (1 s) back-off it earned, as a user would."""
+    status = json.loads(run("lock-status", "--json", "--vault", str(vault_dir)).stdout)
+    time.sleep(status["backoff_seconds"] + 0.2)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -103,6 +110,7 @@ def test_passphrase_change_keeps_the_data(vault_dir, pass_file, tmp_path):
         "--new-passphrase-file", str(new), check=True)
     assert (vault_dir / "fieldapp.db").read_bytes() == db_before  # re-wrapped the key only
     assert run("audit", "verify", "--vault", str(vault_dir), "--passphrase-file", str(pass_file)).returncode == 3
+    wait_out_backoff(vault_dir)
     out = run("audit", "verify", "--json", "--vault", str(vault_dir), "--passphrase-file", str(new), check=True)
     assert json.loads(out.stdout)["ok"]
 
@@ -122,6 +130,7 @@ def test_recovery_key_opens_a_vault_whose_passphrase_is_lost(vault_dir, pass_fil
         "--new-passphrase-file", str(new), env={"FIELDAPP_RECOVERY_PASSPHRASE": "org custody phrase"},
         check=True)
     assert run("audit", "verify", "--vault", str(vault_dir), "--passphrase-file", str(pass_file)).returncode == 3
+    wait_out_backoff(vault_dir)
     out = run("audit", "verify", "--json", "--vault", str(vault_dir), "--passphrase-file", str(new), check=True)
     assert json.loads(out.stdout)["ok"]
 
