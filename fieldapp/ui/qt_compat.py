@@ -8,7 +8,8 @@ call of ``QWidget.hide``; a short UI test run crashes.
 
 The fix does what Python 3.12 does (PEP 683): give ``None`` a reference count so large it can
 never reach zero. Only on Python < 3.12, once per process, before any Qt call. Remove it when
-the venv moves to Python 3.12 or PySide6 fixes the wheel.
+the venv moves to Python 3.12 or PySide6 fixes the wheel. The project pins PySide6 < 6.12, so
+this only guards an environment where someone upgraded it by hand.
 """
 
 from __future__ import annotations
@@ -20,9 +21,22 @@ _BALLAST = 1 << 40  # a trillion calls before it could matter
 _applied = False
 
 
+def _affected() -> bool:
+    """Only the 6.12 wheels on Python < 3.12 lose references (pyproject pins < 6.12 for that)."""
+    if sys.version_info >= (3, 12):
+        return False
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        major, minor = (int(part) for part in version("PySide6-Essentials").split(".")[:2])
+    except (PackageNotFoundError, ValueError):
+        return True
+    return (major, minor) >= (6, 12)
+
+
 def keep_none_alive() -> None:
     global _applied
-    if _applied or sys.version_info >= (3, 12):
+    if _applied or not _affected():
         return
     ctypes.c_ssize_t.from_address(id(None)).value += _BALLAST
     _applied = True
