@@ -86,10 +86,13 @@ def cmd_kpi(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(kpi.vault_kpis(uow=uow, flt=flt).to_cli_json(), indent=1))
             if out is not None:
-                data = reporting.kpi_pdf(uow=uow, flt=flt, filters_text=described or "All records",
-                                         purpose=args.purpose, recipient=args.recipient,
+                filters = described or "All records"
+                data = reporting.kpi_pdf(uow=uow, flt=flt, filters_text=filters,
                                          encrypt=_pdf_password(args))
                 write_pdf(data, out)
+                reporting.record_disclosure(
+                    uow=uow, record_type="kpi_report", record_id=filters, purpose=args.purpose,
+                    recipient=args.recipient, fields=["aggregate_kpis"], event=f"saved as {out.name}")
                 uow.commit()
     return 0
 
@@ -103,11 +106,15 @@ def cmd_case(args: argparse.Namespace) -> int:
     with opened_store(paths.vault_dir(args.vault), args.passphrase_file) as (_, store):
         with store.uow() as uow:
             case_id = queries.find_case_id(uow=uow, reference=args.case)
+            reason = args.voice_reason or ("asked for on the command line" if args.include_voice else "")
             data = reporting.case_summary_pdf(
-                uow=uow, case_id=case_id, include_voice=args.include_voice,
-                voice_reason=args.voice_reason or ("asked for on the command line" if args.include_voice else ""),
-                purpose=args.purpose, recipient=args.recipient, encrypt=_pdf_password(args))
+                uow=uow, case_id=case_id, include_voice=args.include_voice, voice_reason=reason,
+                encrypt=_pdf_password(args))
             write_pdf(data, out)
+            reporting.record_disclosure(
+                uow=uow, record_type="case", record_id=case_id, purpose=args.purpose,
+                recipient=args.recipient, fields=reporting.case_summary_fields(args.include_voice),
+                event=f"saved as {out.name}")
             uow.commit()
     print(f"Case summary written to {out} (OFFICIAL-SENSITIVE; recorded in the audit log).")
     return 0
@@ -121,9 +128,11 @@ def cmd_caseload(args: argparse.Namespace) -> int:
     out = _out(args.out)
     with opened_store(paths.vault_dir(args.vault), args.passphrase_file) as (_, store):
         with store.uow() as uow:
-            data = reporting.caseload_pdf(uow=uow, idva=args.idva, purpose=args.purpose,
-                                          recipient=args.recipient, encrypt=_pdf_password(args))
+            data = reporting.caseload_pdf(uow=uow, idva=args.idva, encrypt=_pdf_password(args))
             write_pdf(data, out)
+            reporting.record_disclosure(
+                uow=uow, record_type="caseload", record_id=args.idva or "all", purpose=args.purpose,
+                recipient=args.recipient, fields=["caseload_summary"], event=f"saved as {out.name}")
             uow.commit()
     print(f"Caseload summary written to {out} (OFFICIAL-SENSITIVE; recorded in the audit log).")
     return 0

@@ -127,8 +127,10 @@ def record_visit(
 def record_offers(
     *, uow: UnitOfWork, visit_id: UUID, offers: list[r.OfferIn] = (),  # type: ignore[assignment]
     referrals: list[r.ReferralIn] = (),  # type: ignore[assignment]
-    now: datetime | None = None,
+    replace: bool = False, now: datetime | None = None,
 ) -> r.VisitOut:
+    """Record decisions; with ``replace`` the given ones are the whole set and any other
+    recorded decision is removed (the person cleared it on the form), which is audited too."""
     now = now or utc_now()
     visit = _visit(uow, visit_id)
     existing = {(o.offer_type, o.target): o for o in visit.offers}
@@ -150,6 +152,11 @@ def record_offers(
             _stamp(row, uow, now, new=False)
         row.status, row.decline_reason = status, reason
         changed.append(key[1].lower() or key[0].lower())
+    if replace:
+        for key, row in existing.items():
+            if key not in wanted:
+                visit.offers.remove(row)
+                changed.append(key[1].lower() or key[0].lower())
     if changed:
         uow.session.flush()
         uow.audit(Action.ALTERATION, "visit", visit.id, fields=[f"offer:{c}" for c in changed])

@@ -1,6 +1,9 @@
-"""Build report inputs from the vault, render them, and log each PDF as a disclosure.
+"""Build report inputs from the vault and render them; record each disclosure.
 
-The renderers in fieldapp.reports see plain pydantic data only.
+Rendering is not a disclosure: a PDF built for the preview stays in memory with the person who
+asked for it. Saving or printing it is, and the caller records that with
+:func:`record_disclosure` in the same unit of work as the write. The renderers in
+fieldapp.reports see plain pydantic data only.
 """
 
 from __future__ import annotations
@@ -33,44 +36,44 @@ from fieldapp.store.uow import UnitOfWork
 from fieldapp.tracker import KpiFilter
 
 
-def _disclose(uow: UnitOfWork, record_type: str, record_id: object, *, purpose: str,
-              recipient: str, fields: list[str]) -> None:
-    uow.audit(Action.DISCLOSURE, record_type, record_id, fields=fields, justification=purpose,
-              recipient=recipient)
+def record_disclosure(*, uow: UnitOfWork, record_type: str, record_id: object, purpose: str,
+                      recipient: str, fields: list[str], event: str) -> None:
+    """A report left the app (``event`` says how: "saved as X.pdf", "printed")."""
+    uow.audit(Action.DISCLOSURE, record_type, record_id, fields=fields,
+              justification=f"{purpose}; PDF {event}", recipient=recipient)
 
 
 def case_summary_pdf(
     *, uow: UnitOfWork, case_id: UUID, include_voice: bool = False, voice_reason: str = "",
-    purpose: str, recipient: str, encrypt: str | None = None, now: datetime | None = None,
+    encrypt: str | None = None, now: datetime | None = None,
 ) -> bytes:
+    """The case summary; reading the case for it is logged as a consultation."""
     if include_voice and not voice_reason.strip():
         from fieldapp.domain.errors import Problem, RecordInvalid
 
         raise RecordInvalid([Problem("voice_reason", "say why the victim's own words are included")])
-    case = queries.get_case(uow=uow, case_id=case_id, purpose="case summary printed",
-                            log_consultation=False)
-    data = render_case_summary(CaseSummaryInput(
+    purpose = "case summary built" + (f"; victim's words included: {voice_reason}"
+                                      if include_voice else "")
+    case = queries.get_case(uow=uow, case_id=case_id, purpose=purpose)
+    return render_case_summary(CaseSummaryInput(
         case=case, printed_by=uow.actor, printed_at=now or utc_now(), include_voice=include_voice,
         voice_reason=voice_reason), encrypt=encrypt)
-    fields = ["case_summary"] + (["victim_voice"] if include_voice else [])
-    reason = purpose + (f"; victim's words included: {voice_reason}" if include_voice else "")
-    _disclose(uow, "case", case_id, purpose=reason, recipient=recipient, fields=fields)
-    return data
 
 
-def kpi_pdf(*, uow: UnitOfWork, flt: KpiFilter | None, filters_text: str, purpose: str,
-            recipient: str, encrypt: str | None = None, now: datetime | None = None) -> bytes:
+def case_summary_fields(include_voice: bool) -> list[str]:
+    return ["case_summary"] + (["victim_voice"] if include_voice else [])
+
+
+def kpi_pdf(*, uow: UnitOfWork, flt: KpiFilter | None, filters_text: str,
+            encrypt: str | None = None, now: datetime | None = None) -> bytes:
     report = vault_kpis(uow=uow, flt=flt)
     period = ""
     if report.period_from and report.period_to:
         period = (f"{clock.to_london(report.period_from):%d %b %Y} to "
                   f"{clock.to_london(report.period_to):%d %b %Y}")
-    data = render_kpi_report(KpiReportInput(kpis=report, printed_by=uow.actor,
+    return render_kpi_report(KpiReportInput(kpis=report, printed_by=uow.actor,
                                             printed_at=now or utc_now(), filters=filters_text,
                                             period=period), encrypt=encrypt)
-    _disclose(uow, "kpi_report", filters_text, purpose=purpose, recipient=recipient,
-              fields=["aggregate_kpis"])
-    return data
 
 
 def caseload_input(*, uow: UnitOfWork, idva: str | None = None, now: datetime | None = None
@@ -159,9 +162,6 @@ def _marac_text(criteria: list[MaracCriterion], risk: orm.RiskAssessment | None)
     return "Not met" if risk is not None else "No checklist"
 
 
-def caseload_pdf(*, uow: UnitOfWork, idva: str | None, purpose: str, recipient: str,
-                 encrypt: str | None = None, now: datetime | None = None) -> bytes:
-    data = render_caseload(caseload_input(uow=uow, idva=idva, now=now), encrypt=encrypt)
-    _disclose(uow, "caseload", idva or "all", purpose=purpose, recipient=recipient,
-              fields=["caseload_summary"])
-    return data
+def caseload_pdf(*, uow: UnitOfWork, idva: str | None, encrypt: str | None = None,
+                 now: datetime | None = None) -> bytes:
+    return render_caseload(caseload_input(uow=uow, idva=idva, now=now), encrypt=encrypt)

@@ -36,7 +36,7 @@ def save_visit_form(
     visit = capture.record_visit(uow=uow, case_id=case_id, visit=form.visit, visit_id=visit_id,
                                  justification=justification, now=now)
     capture.record_offers(uow=uow, visit_id=visit.visit_id, offers=form.offers,
-                          referrals=form.referrals, now=now)
+                          referrals=form.referrals, replace=True, now=now)
     if form.risk is not None:
         capture.record_risk(uow=uow, visit_id=visit.visit_id, risk=form.risk, now=now)
     for entry in form.new_voice:

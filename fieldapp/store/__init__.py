@@ -1,7 +1,7 @@
 """Encrypted local store: SQLAlchemy 2 over SQLCipher, unit of work, audit log, outbox."""
 
-from fieldapp.store.engine import StoreCorrupt
+from fieldapp.store.engine import StoreClosed, StoreCorrupt
 from fieldapp.store.store import Store
 from fieldapp.store.uow import UnitOfWork, WriteExecutor
 
-__all__ = ["Store", "StoreCorrupt", "UnitOfWork", "WriteExecutor"]
+__all__ = ["Store", "StoreClosed", "StoreCorrupt", "UnitOfWork", "WriteExecutor"]

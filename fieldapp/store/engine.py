@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
+import weakref
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy import URL, Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.pool import QueuePool
+
+from fieldapp.store.types import UtcDateTime
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +27,13 @@ PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 10000",
 )
+
+
+_closed_flags: weakref.WeakKeyDictionary[Engine, threading.Event] = weakref.WeakKeyDictionary()
+
+
+class StoreClosed(Exception):
+    """The vault was locked: this engine will not open another connection."""
 
 
 class StoreCorrupt(Exception):
@@ -39,6 +54,15 @@ def open_engine(db_path: Path, raw_key_hex: str) -> Engine:
         connect_args={"check_same_thread": False},
     )
 
+    closed = threading.Event()
+    _closed_flags[engine] = closed
+
+    @event.listens_for(engine, "do_connect")
+    def _refuse_when_closed(*_args) -> None:
+        # The key sits in the engine's URL; once locked, no code path may open a new connection.
+        if closed.is_set():
+            raise StoreClosed("the vault is locked; unlock it to continue")
+
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None
@@ -47,6 +71,14 @@ def open_engine(db_path: Path, raw_key_hex: str) -> Engine:
 
     _use_explicit_transactions(engine)
     return engine
+
+
+def close_engine(engine: Engine) -> None:
+    """Refuse new connections, then close every pooled one."""
+    flag = _closed_flags.get(engine)
+    if flag is not None:
+        flag.set()
+    engine.dispose()
 
 
 def _use_explicit_transactions(engine: Engine) -> None:
@@ -78,3 +110,54 @@ def integrity_problems(engine: Engine) -> list[str]:
     problems = [r[0] for r in _raw(engine, "PRAGMA integrity_check") if r[0] != "ok"]
     problems += [r[0] for r in _raw(engine, "PRAGMA cipher_integrity_check")]
     return problems
+
+
+# ---- bulk inserts ------------------------------------------------------------------------------
+# A Core ``insert()`` with a list of dicts runs every value through SQLAlchemy's per-parameter
+# bind processing; for the 100,000-row tracker import that bookkeeping cost more than SQLite
+# itself. Bulk writers instead build tuples already in stored form, with the helpers below (each
+# exactly what the column type would store), and hand them to one executemany.
+
+_json_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
+def utc_text(value: datetime | None) -> str | None:
+    """Exactly ``UtcDateTime().process_bind_param(value)``, without strftime's cost."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the store; convert to UTC first")
+        value = value.astimezone(UTC)
+    if value.year < 1000:  # isoformat pads the year to four digits; strftime does not
+        return UtcDateTime().process_bind_param(value, None)
+    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def json_text(value: Any) -> str | None:
+    """Exactly ``JsonText().process_bind_param(value)``: canonical JSON, sorted keys."""
+    return None if value is None else _json_encode(value)
+
+
+_SQL: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def insert_tuples(conn: Connection, table: Table, columns: Sequence[str],
+                  rows: Sequence[tuple]) -> int:
+    """INSERT ``rows`` (tuples in stored form, in ``columns`` order) with one executemany.
+
+    Column defaults are not applied here, so every column that has one must be given.
+    """
+    if not rows:
+        return 0
+    key = (table.name, tuple(columns))
+    sql = _SQL.get(key)
+    if sql is None:
+        unknown = [c for c in columns if c not in table.columns]
+        missing = [c.name for c in table.columns if c.name not in columns and c.default is not None]
+        if unknown or missing:
+            raise ValueError(f"insert into {table.name}: unknown {unknown}, missing {missing}")
+        sql = _SQL[key] = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                           f"VALUES ({', '.join('?' for _ in columns)})")
+    conn.exec_driver_sql(sql, list(rows))
+    return len(rows)

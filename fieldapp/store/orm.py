@@ -58,7 +58,7 @@ class Case(Tracked, Base):
 
     incident: Mapped[Incident] = relationship()
     visits: Mapped[list[Visit]] = relationship(back_populates="case", order_by="Visit.created_at")
-    __table_args__ = (Index("ix_cases_board", "status", "first_idva_visit_at", "police_visit_at"),)
+    __table_args__ = (Index("ix_cases_board", "first_idva_visit_at", "police_visit_at"),)
 
 
 class Visit(Tracked, Base):

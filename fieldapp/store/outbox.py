@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from fieldapp.store.engine import insert_tuples, json_text
 from fieldapp.store.orm import Meta, OutboxOp
 
 _HLC_KEY = "hlc"
@@ -43,18 +44,33 @@ def device_id(session: Session) -> str:
     return row.value
 
 
+# The device id and clock rows are looked up once per transaction and then held in
+# ``session.info``: the session's identity map holds unmodified rows only weakly, so without a
+# reference each tick re-read both rows (two queries per operation, twelve per visit save). Keyed
+# by the transaction object: a later transaction, which may follow another writer's commit, reads
+# them afresh.
+_ROWS_KEY = "fieldapp.outbox.meta"
+
+
 def tick(session: Session, *, now_ms: int | None = None) -> Hlc:
     """Advance the clock for a local event: monotonic even if the wall clock steps back."""
-    node = device_id(session)
+    txn = session.get_transaction()
+    cached = session.info.get(_ROWS_KEY)
+    if cached is not None and txn is not None and cached[0] is txn:
+        node, row = cached[1], cached[2]
+    else:
+        node = device_id(session)
+        row = session.get(Meta, _HLC_KEY)
     wall = int(time.time() * 1000) if now_ms is None else now_ms
-    row = session.get(Meta, _HLC_KEY)
     last = Hlc.decode(row.value) if row else Hlc(0, 0, node)
     nxt = Hlc(wall, 0, node) if wall > last.wall_ms else Hlc(last.wall_ms, last.counter + 1, node)
     if row is None:
-        session.add(Meta(key=_HLC_KEY, value=nxt.encode()))
+        row = Meta(key=_HLC_KEY, value=nxt.encode())
+        session.add(row)
         session.flush()
     else:
         row.value = nxt.encode()
+    session.info[_ROWS_KEY] = (session.get_transaction(), node, row)
     return nxt
 
 
@@ -67,6 +83,9 @@ def enqueue(session: Session, *, entity: str, entity_id: object, op: str, payloa
     return item
 
 
+_COLUMNS = ("op_id", "hlc", "entity", "entity_id", "op", "payload", "status")
+
+
 def enqueue_many(session: Session, items: list[tuple[str, object, str, dict]]) -> None:
     """Bulk form of :func:`enqueue` for imports: (entity, entity_id, op, payload) tuples.
 
@@ -76,11 +95,10 @@ def enqueue_many(session: Session, items: list[tuple[str, object, str, dict]]) -
     if not items:
         return
     first = tick(session)
-    rows = []
-    for i, (entity, entity_id, op, payload) in enumerate(items):
-        stamp = Hlc(first.wall_ms, first.counter + i, first.node).encode()
-        rows.append({"op_id": uuid.uuid4(), "hlc": stamp, "entity": entity,
-                     "entity_id": str(entity_id), "op": op, "payload": payload, "status": "pending"})
-    last = Hlc(first.wall_ms, first.counter + len(items) - 1, first.node)
-    session.get(Meta, _HLC_KEY).value = last.encode()
-    session.execute(OutboxOp.__table__.insert(), rows)
+    wall, counter, node = first.wall_ms, first.counter, first.node
+    rows = [(str(uuid.uuid4()), f"{wall:015d}-{counter + i:05d}-{node}", entity, str(entity_id), op,
+             json_text(payload), "pending")
+            for i, (entity, entity_id, op, payload) in enumerate(items)]
+    last = Hlc(wall, counter + len(items) - 1, node)
+    session.info[_ROWS_KEY][2].value = last.encode()
+    insert_tuples(session.connection(), OutboxOp.__table__, _COLUMNS, rows)

@@ -10,7 +10,13 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldapp.store import schema
-from fieldapp.store.engine import StoreCorrupt, integrity_problems, open_engine, verify_key
+from fieldapp.store.engine import (
+    StoreCorrupt,
+    close_engine,
+    integrity_problems,
+    open_engine,
+    verify_key,
+)
 from fieldapp.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -39,13 +45,13 @@ class Store:
                     )
             schema.upgrade(engine, db_path=vault.db_path)
         except DatabaseError as exc:
-            engine.dispose()
+            close_engine(engine)
             raise StoreCorrupt(
                 "the database could not be read with this vault's key: it is damaged or "
                 "does not belong to this key file"
             ) from exc
         except BaseException:
-            engine.dispose()
+            close_engine(engine)
             raise
         store = cls(engine, db_path=vault.db_path, actor=vault.info.user)
         vault.add_on_lock(store.close)
@@ -58,4 +64,4 @@ class Store:
         return integrity_problems(self.engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        close_engine(self.engine)

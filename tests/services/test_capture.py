@@ -139,3 +139,39 @@ def test_demo_fills_a_plausible_service(store):
         assert any(c.idva_visit_at is None for c in cases)
         states = {c.clock() for c in cases}
         assert {ClockState.MET, ClockState.MISSED} <= states
+
+
+def test_board_pages_continue_from_pending_into_visited_most_recent_first(store):
+    refs = []
+    for i, hours in enumerate([50, 40, 30, 3, 2, 1]):
+        refs.append(_new_case(store, hours_ago=hours, ref=f"LC-{i}"))
+    with store.uow() as uow:  # the three oldest get their visit
+        for summary in refs[:3]:
+            save_visit_form(uow=uow, case_id=summary.case_id, form=_form(new_voice=[], safe_contact=None))
+    with store.uow() as uow:
+        whole = [c.police_ref for c in queries.board_page(uow=uow, flt=queries.BoardFilter())]
+        assert whole == ["LC-3", "LC-4", "LC-5", "LC-2", "LC-1", "LC-0"]
+        paged = []
+        for offset in range(0, 6, 4):
+            paged += [c.police_ref for c in queries.board_page(uow=uow, flt=queries.BoardFilter(),
+                                                               offset=offset, limit=4)]
+        assert paged == whole
+        second = queries.board_page(uow=uow, flt=queries.BoardFilter(), offset=2, limit=2)
+        assert [c.police_ref for c in second] == ["LC-5", "LC-2"]
+
+
+def test_clearing_a_decision_on_the_form_removes_it_and_is_audited(store):
+    summary = _new_case(store)
+    with store.uow() as uow:
+        case = save_visit_form(uow=uow, case_id=summary.case_id, form=_form())
+    form = _form(offers=[r.OfferIn(offer_type=OfferType.IDVA_SUPPORT, status=OfferStatus.ACCEPTED)],
+                 referrals=[], new_voice=[])
+    with store.uow() as uow:
+        again = save_visit_form(uow=uow, case_id=summary.case_id, form=form,
+                                visit_id=case.first_visit.visit_id, justification="entered in error")
+    assert [o.offer_type for o in again.first_visit.offers] == [OfferType.IDVA_SUPPORT]
+    assert again.first_visit.referrals == []
+    with store.uow() as uow:
+        entries = uow.session.scalars(select(orm.AuditEntry).order_by(orm.AuditEntry.seq)).all()
+        entry = [e for e in entries if any(f.startswith("offer:") for f in e.fields)][-1]
+        assert entry.fields == ["offer:housing", "offer:prosecution_support"]

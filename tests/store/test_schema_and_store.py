@@ -104,3 +104,19 @@ def test_hlc_is_monotonic_when_the_wall_clock_steps_back(store):
         c = outbox.tick(uow.session, now_ms=3_000)
         assert a < b < c
         assert a.encode() < b.encode() < c.encode()
+
+
+def test_locking_the_vault_closes_the_store_for_good(tmp_path):
+    from fieldapp.store import Store, StoreClosed
+    from fieldapp.vault import Vault
+
+    vault = Vault.create(tmp_path / "v", passphrase=bytearray(b"correct horse battery staple"),
+                         user="idva1", role="idva")
+    store = Store.open(vault)
+    with store.uow() as uow:
+        capture.create_incident(uow=uow, incident=_incident())
+        uow.commit()
+    vault.lock()
+    with pytest.raises(StoreClosed):
+        with store.uow() as uow:
+            uow.session.execute(text("select count(*) from cases")).scalar_one()

@@ -1,9 +1,9 @@
 """What a report dialog asks for, and the worker that builds the PDF from it.
 
 Plain Python (no widgets): the dialog fills a :class:`ReportRequest`; :func:`build_report` runs
-in the writer queue because each report is logged as a disclosure when it is built (the
-service writes the audit row; this commits it). The PDF comes back as bytes in memory.
-:func:`recorder` logs each later save or print of the same PDF, in the same worker as the
+in the writer queue because building a case summary reads the case, which is logged as a
+consultation. The PDF comes back as bytes in memory; showing it to the person who asked is not a
+disclosure. :func:`recorder` logs each save or print of it as one, in the same worker as the
 file write, so a file that could not be written is never logged as disclosed.
 """
 
@@ -18,7 +18,6 @@ from uuid import UUID
 from fieldapp.domain.enums import Bcu
 from fieldapp.services import queries, reporting
 from fieldapp.store import orm
-from fieldapp.store.audit import Action
 from fieldapp.tracker import KpiFilter
 from fieldapp.ui.context import AppContext
 
@@ -74,8 +73,7 @@ def case_label(context: AppContext, case_id: UUID) -> str:
 def build_report(context: AppContext, request: ReportRequest) -> BuiltReport:
     """Worker (writer queue): the PDF bytes, its disclosure logged and committed."""
     today = f"{date.today():%Y-%m-%d}"
-    common = {"purpose": request.purpose, "recipient": request.recipient,
-              "encrypt": request.password}
+    common = {"encrypt": request.password}
     with context.uow() as uow:
         if request.kind is ReportKind.CASE:
             case_id = request.case_id or queries.find_case_id(
@@ -85,8 +83,7 @@ def build_report(context: AppContext, request: ReportRequest) -> BuiltReport:
                                               voice_reason=request.voice_reason, **common)
             pseudonym = uow.session.get(orm.Case, case_id).pseudonym
             built = BuiltReport(data, "case", str(case_id), f"case-summary-{pseudonym}.pdf",
-                                ["case_summary"] + (["victim_voice"] if request.include_voice
-                                                    else []))
+                                reporting.case_summary_fields(request.include_voice))
         elif request.kind is ReportKind.CASELOAD:
             data = reporting.caseload_pdf(uow=uow, idva=request.idva, **common)
             who = request.idva or "all"
@@ -107,9 +104,10 @@ def recorder(context: AppContext, request: ReportRequest, built: BuiltReport
     """``record(event, action)`` for the preview: runs ``action`` and logs the disclosure."""
     def record(event: str, action: Callable[[], object]) -> object:
         with context.uow() as uow:
-            uow.audit(Action.DISCLOSURE, built.record_type, built.record_id,
-                      fields=built.fields, justification=f"{request.purpose}; PDF {event}",
-                      recipient=request.recipient)
+            reporting.record_disclosure(
+                uow=uow, record_type=built.record_type, record_id=built.record_id,
+                purpose=request.purpose, recipient=request.recipient, fields=built.fields,
+                event=event)
             result = action()
             uow.commit()
             return result
