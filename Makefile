@@ -34,8 +34,13 @@ reliability: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run_all
 
+# Under Xvfb with the real xcb platform when xvfb-run is installed (Debian: xvfb), else offscreen.
 screenshots: $(STAMP)
-	$(BIN)/python -m fieldapp.ui.screenshots docs/screenshots
+	if command -v xvfb-run >/dev/null; then \
+		QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m fieldapp.ui.screenshots docs/screenshots; \
+	else \
+		$(BIN)/python -m fieldapp.ui.screenshots docs/screenshots; \
+	fi
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
