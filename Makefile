@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: install run test lint reliability bench screenshots clean
+.PHONY: install run test lint reliability bench screenshots translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ screenshots: $(STAMP)
 	else \
 		$(BIN)/python -m fieldapp.ui.screenshots docs/screenshots; \
 	fi
+
+# Refresh the translators' catalogues from every tr()/translate() string, then compile them.
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate $$(find fieldapp/ui -name '*.py') -ts resources/i18n/fieldapp_cy.ts
+	$(BIN)/pyside6-lrelease resources/i18n/*.ts
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
