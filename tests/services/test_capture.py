@@ -175,3 +175,18 @@ def test_clearing_a_decision_on_the_form_removes_it_and_is_audited(store):
         entries = uow.session.scalars(select(orm.AuditEntry).order_by(orm.AuditEntry.seq)).all()
         entry = [e for e in entries if any(f.startswith("offer:") for f in e.fields)][-1]
         assert entry.fields == ["offer:housing", "offer:prosecution_support"]
+
+
+def test_allocation_moves_a_case_between_boards_and_is_audited(store):
+    summary = _new_case(store, allocated="IDVA01")
+    with store.uow() as uow:
+        moved = capture.allocate(uow=uow, case_id=summary.case_id, idva_code=" IDVA02 ")
+        uow.commit()
+    assert moved.allocated_to == "IDVA02"
+    with store.uow() as uow:
+        assert queries.board_count(uow=uow, flt=queries.BoardFilter(allocated_to="IDVA01")) == 0
+        assert queries.board_count(uow=uow, flt=queries.BoardFilter(allocated_to="IDVA02")) == 1
+        last = uow.session.scalars(select(orm.AuditEntry).order_by(orm.AuditEntry.seq.desc())).first()
+        assert (last.action, last.fields) == ("alteration", ["allocated_to"])
+        op = uow.session.scalars(select(orm.OutboxOp).order_by(orm.OutboxOp.hlc.desc())).first()
+        assert op.payload == {"allocated_to": "IDVA02"}
