@@ -1,19 +1,21 @@
 """The vault's visits as tracker v1 rows: the one projection that export and the KPIs share.
 
-Built with a handful of set-based queries rather than one ORM load per visit, so 100,000 visits
-project in seconds.
+Built with a handful of set-based queries per 2,000 visits, reading only the columns a tracker
+row needs as plain tuples (no ORM objects, no per-value type processing: the stored text is
+decoded here directly), so 100,000 visits project in a few seconds. Every row still goes
+through TrackerRow validation.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from fieldapp.domain.enums import OfferStatus
-from fieldapp.store import orm
 from fieldapp.store.uow import UnitOfWork
 from fieldapp.tracker import ReferralDecision, SupportDecision, TrackerRow
 
@@ -35,66 +37,99 @@ _REFERRAL = {
 BATCH = 2000
 
 
+def _when(text: str | None) -> datetime | None:
+    """A stored UtcDateTime ('2022-10-29T18:45:00.000000Z') back to an aware UTC datetime."""
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _flag(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
 def tracker_rows(*, uow: UnitOfWork, visit_ids: list[UUID] | None = None) -> Iterator[TrackerRow]:
     """Every visit (or the named ones) as a TrackerRow, in police-visit order."""
-    c, v = orm.Case, orm.Visit
-    query = select(v.id).join(c, v.case_id == c.id).order_by(c.police_visit_at, v.id)
-    if visit_ids is not None:
-        query = query.where(v.id.in_(visit_ids))
-    ids = list(uow.session.scalars(query))
+    # Plain reads on the session's own connection, inside its transaction: the DBAPI cursor hands
+    # back tuples without SQLAlchemy's per-row Row objects.
+    conn = uow.session.connection().connection.driver_connection
+    query = "SELECT v.id FROM visits v JOIN cases c ON v.case_id = c.id"
+    order = " ORDER BY c.police_visit_at, v.id"
+    if visit_ids is None:
+        ids = [i for (i,) in conn.execute(query + order)]
+    else:
+        wanted = json.dumps([str(i) for i in visit_ids])
+        ids = [i for (i,) in conn.execute(
+            query + " WHERE v.id IN (SELECT value FROM json_each(?))" + order, (wanted,))]
     for start in range(0, len(ids), BATCH):
-        yield from _batch(uow, ids[start:start + BATCH])
+        yield from _batch(conn, ids[start:start + BATCH])
 
 
-def _batch(uow: UnitOfWork, ids: list[UUID]) -> Iterator[TrackerRow]:
-    s = uow.session
-    c, v = orm.Case, orm.Visit
-    visits = s.execute(select(v, c).join(c, v.case_id == c.id).where(v.id.in_(ids))).all()
-    by_id = {visit.id: (visit, case) for visit, case in visits}
-    case_ids = list({case.id for _, case in visits})
-    offers: dict[UUID, list[orm.Offer]] = defaultdict(list)
-    for offer in s.scalars(select(orm.Offer).where(orm.Offer.visit_id.in_(ids))):
-        offers[offer.visit_id].append(offer)
-    risks = {r.visit_id: r for r in s.scalars(
-        select(orm.RiskAssessment).where(orm.RiskAssessment.visit_id.in_(ids)))}
-    extras = {e.visit_id: e for e in s.scalars(
-        select(orm.TrackerExtra).where(orm.TrackerExtra.visit_id.in_(ids)))}
-    outcomes = {o.case_id: o.outcome_code for o in s.scalars(
-        select(orm.Outcome).where(orm.Outcome.case_id.in_(case_ids)))}
-    goals: dict[UUID, list[str]] = {}
-    for entry in s.scalars(select(orm.VoiceEntry).where(orm.VoiceEntry.case_id.in_(case_ids))
-                           .order_by(orm.VoiceEntry.recorded_at)):
-        if entry.goals:
-            goals[entry.case_id] = entry.goals  # the latest entry with goals wins
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _batch(conn: Any, ids: list[str]) -> Iterator[TrackerRow]:
+    marks, params = _marks(ids), tuple(ids)
+    visits = {r[0]: r for r in conn.execute(
+        "SELECT v.id, v.idva_visit_at, v.idva_code, v.mode, v.police_risk_grade, v.repeat_victim,"
+        " v.repeat_suspect, v.children_in_household, c.id, c.police_ref, c.bcu, c.district,"
+        " c.police_visit_at, c.allocated_to"
+        f" FROM visits v JOIN cases c ON v.case_id = c.id WHERE v.id IN ({marks})", params)}
+    case_ids = tuple({r[8] for r in visits.values()})
+    case_marks = _marks(list(case_ids))
+    offers: dict[str, list[tuple]] = defaultdict(list)
+    for visit_id, offer_type, target, status in conn.execute(
+            f"SELECT visit_id, offer_type, target, status FROM offers WHERE visit_id IN ({marks})",
+            params):
+        offers[visit_id].append((offer_type, target, status))
+    risks = {r[0]: r for r in conn.execute(
+        "SELECT visit_id, answers IS NOT NULL, yes_count, marac_referral FROM risk_assessments"
+        f" WHERE visit_id IN ({marks})", params)}
+    extras = {r[0]: r for r in conn.execute(
+        "SELECT visit_id, dash_score, marac_referral, victim_goals FROM tracker_extras"
+        f" WHERE visit_id IN ({marks})", params)}
+    outcomes = {case_id: code for case_id, code in conn.execute(
+        f"SELECT case_id, outcome_code FROM outcomes WHERE case_id IN ({case_marks})",
+        case_ids)} if case_ids else {}
+    goals: dict[str, list[str]] = {}
+    if case_ids:
+        for case_id, text in conn.execute(
+                f"SELECT case_id, goals FROM voice_entries WHERE case_id IN ({case_marks})"
+                " ORDER BY recorded_at", case_ids):
+            entry_goals = json.loads(text) if text is not None else None
+            if entry_goals:
+                goals[case_id] = entry_goals  # the latest entry with goals wins
     for visit_id in ids:
-        if visit_id not in by_id:
+        visit = visits.get(visit_id)
+        if visit is None:
             continue
-        visit, case = by_id[visit_id]
-        yield _row(visit, case, offers[visit_id], risks.get(visit_id), extras.get(visit_id),
-                   outcomes.get(case.id), goals.get(case.id, []))
+        yield _row(visit, offers.get(visit_id, ()), risks.get(visit_id), extras.get(visit_id),
+                   outcomes.get(visit[8]), goals.get(visit[8], []))
 
 
-def _row(visit: orm.Visit, case: orm.Case, offers: list[orm.Offer], risk: orm.RiskAssessment | None,
-         extra: orm.TrackerExtra | None, outcome: str | None, goals: list[str]) -> TrackerRow:
+def _row(visit: tuple, offers, risk: tuple | None, extra: tuple | None, outcome: str | None,
+         goals: list[str]) -> TrackerRow:
+    (visit_id, idva_at, idva_code, mode, grade, repeat_victim, repeat_suspect, children,
+     _case_id, police_ref, bcu, district, police_at, allocated_to) = visit
+    extra_goals = json.loads(extra[3]) if extra is not None and extra[3] is not None else None
     data: dict = {
-        "visit_id": visit.id, "police_incident_ref": case.police_ref, "bcu": case.bcu,
-        "district": case.district or None, "police_visit_at": case.police_visit_at,
-        "idva_visit_at": visit.idva_visit_at, "idva_code": visit.idva_code or case.allocated_to or None,
-        "visit_mode": visit.mode, "police_risk_grade": visit.police_risk_grade,
-        "repeat_victim": visit.repeat_victim, "repeat_suspect": visit.repeat_suspect,
-        "children_in_household": visit.children_in_household, "outcome_code": outcome,
-        "victim_goals": tuple(extra.victim_goals) if extra and extra.victim_goals else tuple(goals),
+        "visit_id": UUID(visit_id), "police_incident_ref": police_ref, "bcu": bcu,
+        "district": district or None, "police_visit_at": _when(police_at),
+        "idva_visit_at": _when(idva_at), "idva_code": idva_code or allocated_to or None,
+        "visit_mode": mode, "police_risk_grade": grade,
+        "repeat_victim": _flag(repeat_victim), "repeat_suspect": _flag(repeat_suspect),
+        "children_in_household": children, "outcome_code": outcome,
+        "victim_goals": tuple(extra_goals) if extra_goals else tuple(goals),
     }
-    if risk is not None and risk.answers is not None:
-        data["dash_score"], data["marac_referral"] = risk.yes_count, risk.marac_referral
+    if risk is not None and risk[1]:
+        data["dash_score"], data["marac_referral"] = risk[2], _flag(risk[3])
     elif extra is not None:
-        data["dash_score"], data["marac_referral"] = extra.dash_score, extra.marac_referral
-    for offer in offers:
-        status = OfferStatus(offer.status)
-        if offer.offer_type == "IDVA_SUPPORT":
+        data["dash_score"], data["marac_referral"] = extra[1], _flag(extra[2])
+    for offer_type, target, status in offers:
+        status = OfferStatus(status)
+        if offer_type == "IDVA_SUPPORT":
             data["idva_support"] = _SUPPORT[status]
-        elif offer.offer_type == "PROSECUTION_SUPPORT":
+        elif offer_type == "PROSECUTION_SUPPORT":
             data["prosecution_support"] = _SUPPORT[status]
-        elif offer.offer_type == "REFERRAL" and offer.target in REFERRAL_COLUMN:
-            data[REFERRAL_COLUMN[offer.target]] = _REFERRAL.get(status)
+        elif offer_type == "REFERRAL" and target in REFERRAL_COLUMN:
+            data[REFERRAL_COLUMN[target]] = _REFERRAL.get(status)
     return TrackerRow.model_validate(data)
