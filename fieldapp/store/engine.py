@@ -26,6 +26,10 @@ PRAGMAS = (
     "PRAGMA secure_delete = ON",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 10000",
+    # 32 MiB of page cache per connection (SQLite's default is 2 MiB). Every page read from disk
+    # is decrypted and its HMAC checked; with the default cache a board search over 50,000 cases
+    # re-decrypted the whole cases table on each keystroke (600 ms; 90 ms with this cache).
+    "PRAGMA cache_size = -32768",
 )
 
 

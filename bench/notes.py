@@ -1,0 +1,99 @@
+"""The analysis behind each measure, written into docs/benchmarks.md under the table.
+
+Kept beside the code so that it is reviewed with it; the figures above it are regenerated on
+every run, these paragraphs are not.
+"""
+
+NOTES = {
+    "save": """
+Profiled with cProfile (process time) over 50 saves. Before: 54 SQL statements per save, of
+which six re-read the audit chain head and twelve re-read the two `meta` rows (device id, HLC):
+SQLAlchemy's identity map holds unmodified rows only weakly, so each `tick()` loaded them again.
+Changed (`store/audit.py`, `store/outbox.py`): the chain head and both `meta` rows are read once
+per transaction and carried in `session.info`, keyed by the transaction object (a later
+transaction, which may follow another writer's commit, reads them afresh). 54 -> 40 statements.
+
+What stands in the way of 2x: the baseline is ~20 plain INSERT/UPDATEs and one fsync (about a
+millisecond on this disk); the app spends 15-20 ms of CPU in the SQLAlchemy ORM and pydantic
+around the same rows (about 19 flushes, 40 statements, the case re-read 5 times). Measured fixes,
+all outside the files this work may change:
+1. `UnitOfWork` keeping strong references to the objects it loads (SQLAlchemy's documented
+   "strong reference" session events): 54 -> 40 statements on top of the above, -23 % per save in
+   a prototype.
+2. `capture.*` flushing once per save instead of once per section (19 flushes), so the ORM can
+   batch each table's INSERTs.
+3. `save_visit_form` returning the `CaseOut` it already holds instead of re-reading the case (8
+   SELECTs), and/or a Core write path like the tracker import's (`insert_tuples`): a prototype of
+   the plain-tuple path is within 3-4x of the baseline, not 2x, because SQLCipher's page
+   encryption and HMAC are part of the app's cost and not of the baseline's.
+""",
+    "startup": """
+Timeline of the app child (offscreen): importing `fieldapp.ui.app` takes ~320 ms of the ~360 ms
+to the first paint; the bare child spends ~130 ms in all. `python -X importtime` attributes it to
+`fieldapp.settings` (150 ms cumulative: pydantic ~60 ms, and `fieldapp.vault.atomic`, which
+imports the whole `fieldapp.vault` package with `cryptography` and the HPKE recovery code ~45 ms),
+PySide6 itself (~90 ms, paid by the baseline too), `unlock_window` (~34 ms, icons) and the
+shiboken signature loader. The main window's modules are already imported in a worker
+(`_warm_up`), but that worker starts before the first paint and competes for the GIL with it
+(15-45 ms between Show and Paint).
+
+UI changes that would bring it to ~1.5x (fieldapp/ui is another engineer's; not changed here):
+start `_warm_up` after the first paint (e.g. from the unlock window's first `paintEvent`/expose, or
+`QTimer.singleShot(200, ...)`); make `fieldapp.settings` import neither pydantic nor the vault
+package on the start path (a dataclass and `os.replace` are enough to read a settings file; import
+`atomic_write` only when saving); have `fieldapp.vault` import `cryptography`/`recovery` lazily,
+since `Vault.open` only reads the slot file's JSON.
+""",
+    "board": """
+Profiled the page query with SQLite's EXPLAIN QUERY PLAN on the vault and on a plain copy. With
+a search typed, `board_page`'s visited-cases query walks `ix_cases_police_visit_at` in order and
+looks every row up in the table to test the LIKE on `police_ref`/`pseudonym`: 44,000 row lookups
+for a reference that matches one case. With SQLite's default 2 MiB page cache the cases table did
+not fit, so each keystroke read and decrypted (AES + HMAC) most of it again: p95 ~740 ms.
+Changed (`store/engine.py`): a 32 MiB page cache per connection (`PRAGMA cache_size`): p95 ~160 ms,
+the same as the plain-sqlite3 baseline running the same queries; peak RSS unchanged (~210 MB, most
+of it Qt). Trade-off: more decrypted pages held in the process's memory (never on disk).
+
+What stands in the way of 50 ms: the query plan, in `services/queries.py` (not changed here).
+Measured on the vault with the 32 MiB cache: the same query without the index walk
+(`FROM cases NOT INDEXED`, i.e. scan once and sort the few matches) takes ~31 ms for a full
+reference against ~90 ms; a broad prefix ('L') is 1.5 ms with the index and ~24 ms without. So:
+when the search is longer than a couple of characters, order by `+police_visit_at` (or
+`NOT INDEXED`); or add a covering index `(first_idva_visit_at, police_visit_at, police_ref,
+pseudonym)` in a migration so the LIKE is tested on index entries without row lookups; or an
+FTS5 trigram index, which answers `LIKE '%...%'` directly.
+""",
+    "import": """
+Profiled with cProfile/pyinstrument and a per-phase process-time split (reading, Python row
+building, each table's executemany, commit). Before: ~2.3 ms per row (20,000 rows in 46 s);
+SQLAlchemy's per-parameter bind processing (strftime on every timestamp, str() on every UUID,
+ORM `AuditEntry` objects for the chain) cost more than SQLite. Changed:
+- `store/engine.py`: `insert_tuples` (one executemany of rows already in stored form) with
+  `utc_text`/`json_text`, exact equivalents of the column types' conversions.
+- `services/tracker_import.py`: rows built as tuples, each UUID/timestamp converted once per row
+  (the stamp once per batch); existing rows found with one primary-key probe instead of the full
+  tracker projection; 5,000-row batches (was 1,000) with a 64 MiB page cache while a batch is
+  written, put back before the commit. Large batches matter because every batch rewrites (and
+  re-encrypts) most leaf pages of the random-key indexes.
+- `store/audit.py`, `store/outbox.py`: chained audit rows and outbox operations built as tuples
+  (no ORM objects), identical hashes and HLC stamps.
+
+What stands in the way of 10 s and of 5x the csv parse: reading and validating alone (the csv
+parse, `cells.build_row` and `TrackerRow` validation) is ~50 us per row, ~20x the csv module on
+its own, before anything is written; each tracker row becomes ~11 rows and ~25 index entries,
+~12 of them in indexes keyed by random UUIDs, so SQLCipher rewrites and encrypts most of those
+indexes' pages on every batch. What would remove it: fewer random-key indexes on the import path
+(time-ordered ids for incidents and outbox operations; the denormalised `cases` board columns
+carry 7 indexes), offers stored with their visit rather than as four indexed rows, validation
+running in a second process while the first writes (the machine has two cores), or a single
+transaction for the whole file (each page written once; no cancel between batches).
+""",
+    "kpi_pdf": """
+Profiled with cProfile: 90 % of the time was `services/tracker_rows.py` building ORM objects
+(Visit, Case, 4 Offers, extras...) for every visit, with `strptime` on 17 timestamps per visit
+through the column types. Changed: the projection reads only the columns a tracker row needs,
+as plain tuples from the DBAPI cursor, and decodes the stored text itself (`fromisoformat`);
+every row still goes through `TrackerRow` validation. 10,000 visits: 24 s -> 1.6 s for the whole
+PDF. The rest is the KPI engine (`compute_kpis`, ~10 us per row) and reportlab (~0.5 s).
+""",
+}
