@@ -94,6 +94,18 @@ def flows() -> Iterator[list[AppFlow]]:
                 window.deleteLater()
 
 
+@pytest.fixture(params=["qtpdf", "pdfium"])
+def pdf_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test runs once per PDF preview back end: QtPdf, and pypdfium2 (its fallback)."""
+    from fieldapp.ui.dialogs import report_pdf_pages
+
+    if request.param == "pdfium":
+        monkeypatch.setattr(report_pdf_pages, "qtpdf_module", lambda: None)
+    elif report_pdf_pages.qtpdf_module() is None:
+        pytest.skip("this PySide6 wheel has no QtPdf")
+    return request.param
+
+
 # ------------------------------------------------------------------ walking the widget tree
 def visible_texts(root: QWidget) -> list[str]:
     """Every piece of text a person could read in ``root`` right now."""

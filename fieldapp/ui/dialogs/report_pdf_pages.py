@@ -1,36 +1,60 @@
 """Pages of a PDF held in memory, as images: the preview's view and the printer's source.
 
-Two back ends, the same small interface (:class:`PageSource`): Qt's own QtPdf when the PySide6
-wheel has it, otherwise pypdfium2 (the PDFium engine). Either opens the bytes in memory, with
-the password when the PDF has one: no temporary file is ever written. PDFium is not
-thread-safe, so every call here runs on the UI thread; pages are rendered lazily, only when
-they scroll into view, so a long caseload opens at once.
+Two back ends, the same small interface (:class:`PageSource` and a view with ``zoom``,
+``set_zoom``, ``fit_width``, ``page_count``, ``page_image``, ``go_to``, ``clear`` and the
+``current_page_changed`` and ``zoom_changed`` signals): Qt's own QtPdf when the PySide6 wheel
+has it (:mod:`~fieldapp.ui.dialogs.report_pdf_qtpdf`), otherwise pypdfium2 (the PDFium engine,
+here). Either opens the bytes in memory, with the password when the PDF has one: no temporary
+file is ever written. PDFium is not thread-safe, so every call here runs on the UI thread;
+pages are rendered lazily, only when they scroll into view, so a long caseload opens at once.
 """
 
 from __future__ import annotations
 
 import importlib
 import math
+from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QPointF, QSize, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QScrollBar, QVBoxLayout, QWidget
 
 POINTS_PER_INCH = 72.0
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
+PAGE_GAP = 16  # pixels around and between the pages
+PAGE_BACKGROUND = "#7b848c"  # the grey the pages lie on
 
 
-def _tr(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("PdfPreview", text)
 
 
 def qtpdf_module():
-    """PySide6.QtPdf if this wheel ships it, else None (the pip wheels for 6.12 here do not)."""
+    """PySide6.QtPdf if this wheel ships it (6.11 does; the 6.12 pip wheels did not), else None.
+
+    Tests replace this with ``lambda: None`` to run the pypdfium2 back end.
+    """
     try:
+        importlib.import_module("PySide6.QtPdfWidgets")
         return importlib.import_module("PySide6.QtPdf")
     except ImportError:
         return None
+
+
+def keep_place(view, change: Callable[[], None]) -> None:
+    """Run ``change`` (a new zoom) keeping the reader's place: the same part of the document at
+    the top of ``view``, and the same point across mid-view (a page wider than the view is
+    zoomed about its middle, not its left edge)."""
+    def share(bar: QScrollBar, anchor: float) -> float:
+        total = bar.maximum() + bar.pageStep()
+        return (bar.value() + anchor * bar.pageStep()) / total if total > 0 else anchor
+
+    down, across = view.verticalScrollBar(), view.horizontalScrollBar()
+    places = [(bar, anchor, share(bar, anchor)) for bar, anchor in ((down, 0.0), (across, 0.5))]
+    change()
+    for bar, anchor, place in places:
+        bar.setValue(round(place * (bar.maximum() + bar.pageStep()) - anchor * bar.pageStep()))
 
 
 class PdfOpenError(Exception):
@@ -81,43 +105,6 @@ class PdfiumSource:
         self._data = b""
 
 
-class QtPdfSource:
-    """QPdfDocument over a QBuffer (used when the wheel has QtPdf)."""
-
-    def __init__(self, data: bytes, password: str | None = None):
-        from PySide6.QtCore import QBuffer, QByteArray
-
-        module = qtpdf_module()
-        self.document = module.QPdfDocument()
-        self._buffer = QBuffer()
-        self._buffer.setData(QByteArray(data))
-        self._buffer.open(QBuffer.OpenModeFlag.ReadOnly)
-        if password:
-            self.document.setPassword(password)
-        self.document.load(self._buffer)
-        if self.document.status() != module.QPdfDocument.Status.Ready:
-            raise PdfOpenError(str(self.document.error()))
-
-    def page_count(self) -> int:
-        return self.document.pageCount()
-
-    def page_size(self, index: int) -> QSizeF:
-        return self.document.pagePointSize(index)
-
-    def render(self, index: int, scale: float) -> QImage:
-        size = self.page_size(index) * scale
-        return self.document.render(index, QSize(round(size.width()), round(size.height())))
-
-    def close(self) -> None:
-        self.document.close()
-        self._buffer.close()
-        self._buffer.setData(b"")
-
-
-def open_source(data: bytes, password: str | None = None) -> PageSource:
-    return QtPdfSource(data, password) if qtpdf_module() is not None else PdfiumSource(data, password)
-
-
 class PagesView(QScrollArea):
     """Every page one under another, on grey, rendered when it scrolls into view."""
 
@@ -126,17 +113,17 @@ class PagesView(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setAccessibleName(_tr("Report pages"))
+        self.setAccessibleName(tr("Report pages"))
         self.setWidgetResizable(False)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.setStyleSheet("QScrollArea, QScrollArea > QWidget#qt_scrollarea_viewport, #pages "
-                           "{ background: #7b848c; }")
+                           f"{{ background: {PAGE_BACKGROUND}; }}")
         self._canvas = QWidget()
         self._canvas.setObjectName("pages")
         self._column = QVBoxLayout(self._canvas)
         self._column.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self._column.setSpacing(16)
-        self._column.setContentsMargins(16, 16, 16, 16)
+        self._column.setSpacing(PAGE_GAP)
+        self._column.setContentsMargins(PAGE_GAP, PAGE_GAP, PAGE_GAP, PAGE_GAP)
         self.setWidget(self._canvas)
         self._source: PageSource | None = None
         self._labels: list[QLabel] = []
@@ -162,7 +149,7 @@ class PagesView(QScrollArea):
             label = QLabel(self._canvas)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setStyleSheet("background: white;")
-            label.setAccessibleName(_tr("Page %1 of %2").replace("%1", str(index + 1)).replace(
+            label.setAccessibleName(tr("Page %1 of %2").replace("%1", str(index + 1)).replace(
                 "%2", str(count)))
             self._column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self._labels.append(label)
@@ -202,7 +189,7 @@ class PagesView(QScrollArea):
         if self._source is None or not self._labels:
             return 1.0
         widest = max(self._source.page_size(i).width() for i in range(len(self._labels)))
-        room = self.viewport().width() - 2 * 16 - 4
+        room = self.viewport().width() - 2 * PAGE_GAP - 4
         zoom = room / (widest * self._points_to_pixels(1.0))
         return max(ZOOM_MIN, min(ZOOM_MAX, self._fit_cap or ZOOM_MAX, zoom))
 
@@ -213,16 +200,19 @@ class PagesView(QScrollArea):
         if self._fit:
             self._zoom = self._fit_zoom()
         if self._source is not None:
-            scale = self._points_to_pixels(self._zoom)
-            for index, label in enumerate(self._labels):
-                size = self._source.page_size(index) * scale
-                label.setFixedSize(math.ceil(size.width()), math.ceil(size.height()))
-            # Sized by hand (not widgetResizable): the scroll area centres the column of pages.
-            self._column.invalidate()
-            self._canvas.adjustSize()
+            keep_place(self, self._size_pages)
         self._rendered.clear()
         self.zoom_changed.emit(self._zoom)
         self._pending.start()
+
+    def _size_pages(self) -> None:
+        scale = self._points_to_pixels(self._zoom)
+        for index, label in enumerate(self._labels):
+            size = self._source.page_size(index) * scale
+            label.setFixedSize(math.ceil(size.width()), math.ceil(size.height()))
+        # Sized by hand (not widgetResizable): the scroll area centres the column of pages.
+        self._column.invalidate()
+        self._canvas.adjustSize()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -243,15 +233,14 @@ class PagesView(QScrollArea):
     def _render_visible(self) -> None:
         top = self.verticalScrollBar().value()
         bottom = top + self.viewport().height()
-        current = None
+        line = top + self.viewport().height() * 0.4  # as QPdfView: the page under this line
+        current = 0 if self._labels else None
         for index, label in enumerate(self._labels):
             geometry = label.geometry()
             if geometry.bottom() >= top and geometry.top() <= bottom:
                 self._render(index)
-                if current is None and geometry.center().y() >= top:
-                    current = index
-        if current is None and self._labels:
-            current = 0
+            if geometry.top() <= line:
+                current = index
         if current is not None and current != self._current:
             self._current = current
             self.current_page_changed.emit(current)
@@ -261,67 +250,26 @@ class PagesView(QScrollArea):
 
     def go_to(self, index: int) -> None:
         if 0 <= index < len(self._labels):
-            self.verticalScrollBar().setValue(self._labels[index].geometry().top() - 16)
+            self.verticalScrollBar().setValue(self._labels[index].geometry().top() - PAGE_GAP)
             self._render_visible()
 
 
-class QtPdfPagesView(QWidget):
-    """The same interface over Qt's QPdfView, used when the wheel ships QtPdf (not testable on
-    the 6.12 pip wheels, which have no QtPdf: there :class:`PagesView` is used)."""
+def open_source(data: bytes, password: str | None = None) -> PageSource:
+    """The PDF opened with QtPdf when this PySide6 has it, else with pypdfium2."""
+    if qtpdf_module() is None:
+        return PdfiumSource(data, password)
+    from fieldapp.ui.dialogs.report_pdf_qtpdf import QtPdfSource
 
-    current_page_changed = Signal(int)
-    zoom_changed = Signal(float)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        widgets = importlib.import_module("PySide6.QtPdfWidgets")
-        self._view_type = widgets.QPdfView
-        self.view = widgets.QPdfView(self)
-        self.view.setAccessibleName(_tr("Report pages"))
-        self.view.setPageMode(widgets.QPdfView.PageMode.MultiPage)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
-        self.setFocusProxy(self.view)
-        self._source: QtPdfSource | None = None
-        self.view.zoomFactorChanged.connect(lambda z: self.zoom_changed.emit(float(z)))
-        self.view.pageNavigator().currentPageChanged.connect(self.current_page_changed.emit)
-
-    def set_source(self, source: QtPdfSource) -> None:
-        self._source = source
-        self.view.setDocument(source.document)
-        self.fit_width()
-
-    def clear(self) -> None:
-        self.view.setDocument(None)
-        self._source = None
-
-    def page_count(self) -> int:
-        return self._source.page_count() if self._source is not None else 0
-
-    def page_image(self, index: int) -> QImage:
-        return self._source.render(index, self.logicalDpiX() / POINTS_PER_INCH * self.zoom)
-
-    @property
-    def zoom(self) -> float:
-        return float(self.view.zoomFactor())
-
-    def set_zoom(self, zoom: float) -> None:
-        self.view.setZoomMode(self._view_type.ZoomMode.Custom)
-        self.view.setZoomFactor(max(ZOOM_MIN, min(ZOOM_MAX, zoom)))
-
-    def fit_width(self) -> None:
-        self.view.setZoomMode(self._view_type.ZoomMode.FitToWidth)
-
-    def current_page(self) -> int:
-        return self.view.pageNavigator().currentPage()
-
-    def go_to(self, index: int) -> None:
-        self.view.pageNavigator().jump(index, QPointF(), self.view.pageNavigator().currentZoom())
+    return QtPdfSource(data, password)
 
 
-def make_view(source: PageSource, parent: QWidget | None = None) -> PagesView | QtPdfPagesView:
+def make_view(source: PageSource, parent: QWidget | None = None) -> QWidget:
     """QPdfView for a QtPdf document, else the pages rendered by PDFium."""
-    view = QtPdfPagesView(parent) if isinstance(source, QtPdfSource) else PagesView(parent)
+    if isinstance(source, PdfiumSource):
+        view = PagesView(parent)
+    else:
+        from fieldapp.ui.dialogs.report_pdf_qtpdf import QtPdfPagesView
+
+        view = QtPdfPagesView(parent)
     view.set_source(source)
     return view
