@@ -109,3 +109,14 @@ def call_accepting(fn, /, **kwargs: Any) -> Any:
 
     accepted = inspect.signature(fn).parameters
     return fn(**{k: v for k, v in kwargs.items() if k in accepted})
+
+
+def plain_store(path: Path, key_hex: str | None = None, actor: str = USER):
+    """A real SQLCipher store keyed with ``key_hex`` (random by default) and no vault, migrated
+    to head (for checks that need no unlock)."""
+    from fieldapp.store import Store, schema
+    from fieldapp.store.engine import open_engine
+
+    engine = open_engine(path, key_hex or os.urandom(32).hex())
+    schema.upgrade(engine, db_path=path)
+    return Store(engine, db_path=path, actor=actor)

@@ -57,7 +57,7 @@ def tracker_csv(path: Path, rows: int, *, seed: int = 7, bad_every: int = 997,
     return good
 
 
-def complete_form(now: datetime, *, n: int = 0, marker: str = ""):
+def complete_form(now: datetime, *, n: int = 0, marker: str = "", risk_marker: str = ""):
     """A VisitForm with every section filled, as an IDVA saves it after a full visit."""
     from fieldapp.domain import records as r
     from fieldapp.domain.enums import RiskAnswer
@@ -78,7 +78,8 @@ def complete_form(now: datetime, *, n: int = 0, marker: str = ""):
         referrals=[r.ReferralIn(target="HOUSING", status="OFFERED"),
                    r.ReferralIn(target="CHILDRENS_SOCIAL_CARE", status="ACCEPTED")],
         risk=r.RiskIn(answers=answers, professional_judgement=True,
-                      rationale=f"Escalating threats over the last month; strangulation mentioned.{tag}",
+                      rationale="Escalating threats over the last month; strangulation mentioned."
+                      + (f" {risk_marker}" if risk_marker else ""),
                       da_events_12m=3, repeat_within_12m=True, marac_referral=True),
         new_voice=[r.VoiceEntryIn(
             words=(f"I want him to stop coming round. I want the children to feel safe at home "
