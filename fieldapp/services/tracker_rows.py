@@ -98,38 +98,48 @@ def _batch(conn: Any, ids: list[str]) -> Iterator[TrackerRow]:
             entry_goals = json.loads(text) if text is not None else None
             if entry_goals:
                 goals[case_id] = entry_goals  # the latest entry with goals wins
+    goal_lists: dict[str, tuple] = {}
     for visit_id in ids:
         visit = visits.get(visit_id)
         if visit is None:
             continue
         yield _row(visit, offers.get(visit_id, ()), risks.get(visit_id), extras.get(visit_id),
-                   outcomes.get(visit[8]), goals.get(visit[8], []))
+                   outcomes.get(visit[8]), goals.get(visit[8], []), goal_lists)
+
+
+_SUPPORT_TEXT = {status.value: decision for status, decision in _SUPPORT.items()}
+_REFERRAL_TEXT = {status.value: decision for status, decision in _REFERRAL.items()}
 
 
 def _row(visit: tuple, offers, risk: tuple | None, extra: tuple | None, outcome: str | None,
-         goals: list[str]) -> TrackerRow:
+         goals: list[str], goal_lists: dict[str, tuple]) -> TrackerRow:
     (visit_id, idva_at, idva_code, mode, grade, repeat_victim, repeat_suspect, children,
      _case_id, police_ref, bcu, district, police_at, allocated_to) = visit
-    extra_goals = json.loads(extra[3]) if extra is not None and extra[3] is not None else None
+    extra_goals = None
+    if extra is not None and extra[3] is not None:
+        extra_goals = goal_lists.get(extra[3])
+        if extra_goals is None:  # a handful of distinct goal lists: decode each once
+            extra_goals = goal_lists[extra[3]] = tuple(json.loads(extra[3]))
     data: dict = {
-        "visit_id": UUID(visit_id), "police_incident_ref": police_ref, "bcu": bcu,
+        "visit_id": visit_id, "police_incident_ref": police_ref, "bcu": bcu,
         "district": district or None, "police_visit_at": _when(police_at),
         "idva_visit_at": _when(idva_at), "idva_code": idva_code or allocated_to or None,
         "visit_mode": mode, "police_risk_grade": grade,
         "repeat_victim": _flag(repeat_victim), "repeat_suspect": _flag(repeat_suspect),
         "children_in_household": children, "outcome_code": outcome,
-        "victim_goals": tuple(extra_goals) if extra_goals else tuple(goals),
+        "victim_goals": extra_goals if extra_goals else tuple(goals),
     }
     if risk is not None and risk[1]:
         data["dash_score"], data["marac_referral"] = risk[2], _flag(risk[3])
     elif extra is not None:
         data["dash_score"], data["marac_referral"] = extra[1], _flag(extra[2])
     for offer_type, target, status in offers:
-        status = OfferStatus(status)
+        if status not in _SUPPORT_TEXT:
+            OfferStatus(status)  # an unknown status fails loudly, as it always has
         if offer_type == "IDVA_SUPPORT":
-            data["idva_support"] = _SUPPORT[status]
+            data["idva_support"] = _SUPPORT_TEXT[status]
         elif offer_type == "PROSECUTION_SUPPORT":
-            data["prosecution_support"] = _SUPPORT[status]
+            data["prosecution_support"] = _SUPPORT_TEXT[status]
         elif offer_type == "REFERRAL" and target in REFERRAL_COLUMN:
-            data[REFERRAL_COLUMN[target]] = _REFERRAL.get(status)
+            data[REFERRAL_COLUMN[target]] = _REFERRAL_TEXT.get(status)
     return TrackerRow.model_validate(data)
