@@ -1,9 +1,9 @@
 """The vault's visits as tracker v1 rows: the one projection that export and the KPIs share.
 
-Built with a handful of set-based queries per 2,000 visits, reading only the columns a tracker
-row needs as plain tuples (no ORM objects, no per-value type processing: the stored text is
-decoded here directly), so 100,000 visits project in a few seconds. Every row still goes
-through TrackerRow validation.
+Built with a handful of set-based queries (per 2,000 named visits, or one scan per table for
+all of them), reading only the columns a tracker row needs as plain tuples (no ORM objects, no
+per-value type processing: the stored text is decoded here directly), so 100,000 visits project
+in seconds. Every row still goes through TrackerRow validation.
 """
 
 from __future__ import annotations
@@ -46,65 +46,90 @@ def _flag(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
+_VISITS = (
+    "SELECT v.id, v.idva_visit_at, v.idva_code, v.mode, v.police_risk_grade, v.repeat_victim,"
+    " v.repeat_suspect, v.children_in_household, c.id, c.police_ref, c.bcu, c.district,"
+    " c.police_visit_at, c.allocated_to FROM visits v JOIN cases c ON v.case_id = c.id")
+_ORDER = " ORDER BY c.police_visit_at, v.id"
+
+
 def tracker_rows(*, uow: UnitOfWork, visit_ids: list[UUID] | None = None) -> Iterator[TrackerRow]:
     """Every visit (or the named ones) as a TrackerRow, in police-visit order."""
     # Plain reads on the session's own connection, inside its transaction: the DBAPI cursor hands
     # back tuples without SQLAlchemy's per-row Row objects.
     conn = uow.session.connection().connection.driver_connection
-    query = "SELECT v.id FROM visits v JOIN cases c ON v.case_id = c.id"
-    order = " ORDER BY c.police_visit_at, v.id"
     if visit_ids is None:
-        ids = [i for (i,) in conn.execute(query + order)]
-    else:
-        wanted = json.dumps([str(i) for i in visit_ids])
-        ids = [i for (i,) in conn.execute(
-            query + " WHERE v.id IN (SELECT value FROM json_each(?))" + order, (wanted,))]
+        yield from _all_rows(conn)
+        return
+    wanted = json.dumps([str(i) for i in visit_ids])
+    ids = [i for (i,) in conn.execute(
+        "SELECT v.id FROM visits v JOIN cases c ON v.case_id = c.id"
+        " WHERE v.id IN (SELECT value FROM json_each(?))" + _ORDER, (wanted,))]
     for start in range(0, len(ids), BATCH):
         yield from _batch(conn, ids[start:start + BATCH])
 
 
-def _marks(values: list) -> str:
+def _all_rows(conn: Any) -> Iterator[TrackerRow]:
+    """Every visit: each table read once in a sequential scan (at 100,000 visits, batches of
+    primary-key probes into random-UUID indexes cost three times as much), then the visits
+    streamed in order. The per-visit details are held as shared tuples: tens of MB at most."""
+    related = _Related(conn, "", (), "", ())
+    goal_lists: dict[str, tuple] = {}
+    for visit in conn.execute(_VISITS + _ORDER):
+        yield related.row(visit, goal_lists)
+
+
+def _marks(values: list | tuple) -> str:
     return ", ".join("?" for _ in values)
 
 
 def _batch(conn: Any, ids: list[str]) -> Iterator[TrackerRow]:
     marks, params = _marks(ids), tuple(ids)
-    visits = {r[0]: r for r in conn.execute(
-        "SELECT v.id, v.idva_visit_at, v.idva_code, v.mode, v.police_risk_grade, v.repeat_victim,"
-        " v.repeat_suspect, v.children_in_household, c.id, c.police_ref, c.bcu, c.district,"
-        " c.police_visit_at, c.allocated_to"
-        f" FROM visits v JOIN cases c ON v.case_id = c.id WHERE v.id IN ({marks})", params)}
+    visits = {r[0]: r for r in conn.execute(_VISITS + f" WHERE v.id IN ({marks})", params)}
     case_ids = tuple({r[8] for r in visits.values()})
-    case_marks = _marks(list(case_ids))
-    offers: dict[str, list[tuple]] = defaultdict(list)
-    for visit_id, offer_type, target, status in conn.execute(
-            f"SELECT visit_id, offer_type, target, status FROM offers WHERE visit_id IN ({marks})",
-            params):
-        offers[visit_id].append((offer_type, target, status))
-    risks = {r[0]: r for r in conn.execute(
-        "SELECT visit_id, answers IS NOT NULL, yes_count, marac_referral FROM risk_assessments"
-        f" WHERE visit_id IN ({marks})", params)}
-    extras = {r[0]: r for r in conn.execute(
-        "SELECT visit_id, dash_score, marac_referral, victim_goals FROM tracker_extras"
-        f" WHERE visit_id IN ({marks})", params)}
-    outcomes = {case_id: code for case_id, code in conn.execute(
-        f"SELECT case_id, outcome_code FROM outcomes WHERE case_id IN ({case_marks})",
-        case_ids)} if case_ids else {}
-    goals: dict[str, list[str]] = {}
-    if case_ids:
-        for case_id, text in conn.execute(
-                f"SELECT case_id, goals FROM voice_entries WHERE case_id IN ({case_marks})"
-                " ORDER BY recorded_at", case_ids):
-            entry_goals = json.loads(text) if text is not None else None
-            if entry_goals:
-                goals[case_id] = entry_goals  # the latest entry with goals wins
+    related = _Related(conn, f" WHERE visit_id IN ({marks})", params,
+                       f" WHERE case_id IN ({_marks(case_ids)})", case_ids)
     goal_lists: dict[str, tuple] = {}
     for visit_id in ids:
         visit = visits.get(visit_id)
-        if visit is None:
-            continue
-        yield _row(visit, offers.get(visit_id, ()), risks.get(visit_id), extras.get(visit_id),
-                   outcomes.get(visit[8]), goals.get(visit[8], []), goal_lists)
+        if visit is not None:
+            yield related.row(visit, goal_lists)
+
+
+class _Related:
+    """Offers, checklists, tracker extras, outcomes and voice goals of some visits (or all)."""
+
+    def __init__(self, conn: Any, by_visit: str, visit_params: tuple, by_case: str,
+                 case_params: tuple):
+        shared: dict[tuple, tuple] = {}  # a few hundred distinct values, shared by every visit
+        self.offers: dict[str, list[tuple]] = defaultdict(list)
+        for visit_id, *offer in conn.execute(
+                "SELECT visit_id, offer_type, target, status FROM offers" + by_visit, visit_params):
+            self.offers[visit_id].append(shared.setdefault(tuple(offer), tuple(offer)))
+        self.risks = {r[0]: r[1:] for r in conn.execute(
+            "SELECT visit_id, answers IS NOT NULL, yes_count, marac_referral FROM risk_assessments"
+            + by_visit, visit_params)}
+        self.extras = {r[0]: shared.setdefault(r[1:], r[1:]) for r in conn.execute(
+            "SELECT visit_id, dash_score, marac_referral, victim_goals FROM tracker_extras"
+            + by_visit, visit_params)}
+        self.outcomes: dict[str, str] = {}
+        self.goals: dict[str, list[str]] = {}
+        if by_case and not case_params:
+            return
+        self.outcomes = {case_id: code for case_id, code in conn.execute(
+            "SELECT case_id, outcome_code FROM outcomes" + by_case, case_params)}
+        for case_id, text in conn.execute(
+                "SELECT case_id, goals FROM voice_entries" + by_case + " ORDER BY recorded_at",
+                case_params):
+            entry_goals = json.loads(text) if text is not None else None
+            if entry_goals:
+                self.goals[case_id] = entry_goals  # the latest entry with goals wins
+
+    def row(self, visit: tuple, goal_lists: dict[str, tuple]) -> TrackerRow:
+        visit_id, case_id = visit[0], visit[8]
+        return _row(visit, self.offers.get(visit_id, ()), self.risks.get(visit_id),
+                    self.extras.get(visit_id), self.outcomes.get(case_id),
+                    self.goals.get(case_id, []), goal_lists)
 
 
 _SUPPORT_TEXT = {status.value: decision for status, decision in _SUPPORT.items()}
@@ -116,10 +141,10 @@ def _row(visit: tuple, offers, risk: tuple | None, extra: tuple | None, outcome:
     (visit_id, idva_at, idva_code, mode, grade, repeat_victim, repeat_suspect, children,
      _case_id, police_ref, bcu, district, police_at, allocated_to) = visit
     extra_goals = None
-    if extra is not None and extra[3] is not None:
-        extra_goals = goal_lists.get(extra[3])
+    if extra is not None and extra[2] is not None:
+        extra_goals = goal_lists.get(extra[2])
         if extra_goals is None:  # a handful of distinct goal lists: decode each once
-            extra_goals = goal_lists[extra[3]] = tuple(json.loads(extra[3]))
+            extra_goals = goal_lists[extra[2]] = tuple(json.loads(extra[2]))
     data: dict = {
         "visit_id": visit_id, "police_incident_ref": police_ref, "bcu": bcu,
         "district": district or None, "police_visit_at": _when(police_at),
@@ -129,10 +154,10 @@ def _row(visit: tuple, offers, risk: tuple | None, extra: tuple | None, outcome:
         "children_in_household": children, "outcome_code": outcome,
         "victim_goals": extra_goals if extra_goals else tuple(goals),
     }
-    if risk is not None and risk[1]:
-        data["dash_score"], data["marac_referral"] = risk[2], _flag(risk[3])
-    elif extra is not None:
-        data["dash_score"], data["marac_referral"] = extra[1], _flag(extra[2])
+    if risk is not None and risk[0]:  # (has answers, yes count, MARAC referral)
+        data["dash_score"], data["marac_referral"] = risk[1], _flag(risk[2])
+    elif extra is not None:  # (DASH score, MARAC referral, goals JSON)
+        data["dash_score"], data["marac_referral"] = extra[0], _flag(extra[1])
     for offer_type, target, status in offers:
         if status not in _SUPPORT_TEXT:
             OfferStatus(status)  # an unknown status fails loudly, as it always has
