@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +17,7 @@ from fieldapp.store.engine import (
     open_engine,
     verify_key,
 )
+from fieldapp.store.orm import Meta
 from fieldapp.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Store:
                         "restore it from the hub or a backup"
                     )
             schema.upgrade(engine, db_path=vault.db_path)
+            _check_owner(engine, user=vault.info.user, role=vault.info.role)
         except DatabaseError as exc:
             close_engine(engine)
             raise StoreCorrupt(
@@ -65,3 +67,19 @@ class Store:
 
     def close(self) -> None:
         close_engine(self.engine)
+
+
+def _check_owner(engine: Engine, *, user: str, role: str) -> None:
+    """The key file's user and role are plaintext (outside the slots' authenticated data), so the
+    first open records them inside the encrypted database and every later open compares."""
+    with engine.begin() as conn:
+        rows = dict(conn.execute(select(Meta.key, Meta.value).where(
+            Meta.key.in_(("owner_user", "owner_role")))).all())
+        if not rows:
+            conn.execute(Meta.__table__.insert(), [{"key": "owner_user", "value": user},
+                                                   {"key": "owner_role", "value": role}])
+        elif rows != {"owner_user": user, "owner_role": role}:
+            raise StoreCorrupt(
+                "the key file names a different user or role from the one this database was "
+                "created for: it was edited. Keep the laptop as it is and tell your supervisor."
+            )

@@ -120,3 +120,24 @@ def test_locking_the_vault_closes_the_store_for_good(tmp_path):
     with pytest.raises(StoreClosed):
         with store.uow() as uow:
             uow.session.execute(text("select count(*) from cases")).scalar_one()
+
+
+def test_an_edited_role_in_the_key_file_is_refused(tmp_path):
+    import json
+
+    from fieldapp.store import Store, StoreCorrupt
+    from fieldapp.vault import Vault
+
+    folder = tmp_path / "v"
+    secret = b"correct horse battery staple"
+    vault = Vault.create(folder, passphrase=bytearray(secret), user="idva1", role="idva")
+    Store.open(vault)
+    vault.lock()
+    doc = json.loads((folder / "keyslots.json").read_text())
+    doc["role"] = "coordinator"  # not covered by the slots' AEAD: the database must notice
+    (folder / "keyslots.json").write_text(json.dumps(doc))
+    vault = Vault.open(folder)
+    vault.unlock(bytearray(secret))
+    with pytest.raises(StoreCorrupt, match="different user or role"):
+        Store.open(vault)
+    vault.lock()
