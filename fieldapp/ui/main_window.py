@@ -39,7 +39,7 @@ from fieldapp.ui.dialogs.new_incident_dialog import NewIncidentDialog
 from fieldapp.ui.dialogs.settings_dialog import SettingsDialog
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE
 from fieldapp.ui.icons import icon
-from fieldapp.ui.lock import ClipboardGuard, IdleWatcher, LockScreen
+from fieldapp.ui.lock import ClipboardGuard, IdleWatcher, LockScreen, OsLockWatcher
 from fieldapp.ui.main_actions import build_shell_actions
 from fieldapp.ui.pages.board_page import BoardPage, filter_matches
 from fieldapp.ui.pages.placeholder_page import PlaceholderPage
@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         self.clipboard = ClipboardGuard(self)
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle_timed_out.connect(self.lock_now)
+        self.os_lock = OsLockWatcher(self)
+        self.os_lock.os_locked.connect(lambda _why: self.lock_now())
         self.board.attach(context)
         self.idle.start()
 

@@ -3,5 +3,6 @@
 from fieldapp.ui.lock.clipboard import ClipboardGuard
 from fieldapp.ui.lock.idle import IdleWatcher
 from fieldapp.ui.lock.lock_screen import LockScreen
+from fieldapp.ui.lock.os_signals import OsLockWatcher
 
-__all__ = ["ClipboardGuard", "IdleWatcher", "LockScreen"]
+__all__ = ["ClipboardGuard", "IdleWatcher", "LockScreen", "OsLockWatcher"]
