@@ -6,43 +6,45 @@ every run, these paragraphs are not.
 
 NOTES = {
     "save": """
-Profiled with cProfile (process time) over 50 saves. Before: 54 SQL statements per save, of
-which six re-read the audit chain head and twelve re-read the two `meta` rows (device id, HLC):
-SQLAlchemy's identity map holds unmodified rows only weakly, so each `tick()` loaded them again.
-Changed (`store/audit.py`, `store/outbox.py`): the chain head and both `meta` rows are read once
-per transaction and carried in `session.info`, keyed by the transaction object (a later
-transaction, which may follow another writer's commit, reads them afresh). 54 -> 40 statements.
+Profiled with cProfile (process time) over 50 saves, and every SQL statement of one save listed
+(`before_cursor_execute`). Before: 69 statements per save, of which five re-read the audit chain
+head and ten re-read the two `meta` rows (device id, HLC): SQLAlchemy's identity map holds
+unmodified rows only weakly, so each `tick()` loaded them again. Changed (`store/audit.py`,
+`store/outbox.py`): the chain head and both `meta` rows are read once per transaction and
+carried in `session.info`, keyed by the transaction object (a later transaction, which may follow
+another writer's commit, reads them afresh): 69 -> 54 statements.
 
-What stands in the way of 2x: the baseline is ~20 plain INSERT/UPDATEs and one fsync (about a
-millisecond on this disk); the app spends 15-20 ms of CPU in the SQLAlchemy ORM and pydantic
-around the same rows (about 19 flushes, 40 statements, the case re-read 5 times). Measured fixes,
-all outside the files this work may change:
-1. `UnitOfWork` keeping strong references to the objects it loads (SQLAlchemy's documented
-   "strong reference" session events): 54 -> 40 statements on top of the above, -23 % per save in
-   a prototype.
-2. `capture.*` flushing once per save instead of once per section (19 flushes), so the ORM can
-   batch each table's INSERTs.
-3. `save_visit_form` returning the `CaseOut` it already holds instead of re-reading the case (8
-   SELECTs), and/or a Core write path like the tracker import's (`insert_tuples`): a prototype of
-   the plain-tuple path is within 3-4x of the baseline, not 2x, because SQLCipher's page
-   encryption and HMAC are part of the app's cost and not of the baseline's.
+What stands in the way of 2x: the baseline is 23 plain INSERT/UPDATEs and one fsync, about a
+millisecond on this disk when it is quiet; the app spends 15-20 ms of CPU in the SQLAlchemy ORM
+and pydantic around the same rows (19 flushes, 54 statements, the case row loaded 5 times, the
+risk row 3 times). Measured or located, all outside the files this work may change:
+1. `UnitOfWork` keeping strong references to what its session loads (SQLAlchemy's documented
+   "strong reference" session events): 54 -> 40 statements and -23 % per save in a prototype.
+2. `services/capture.py` flushing once per save instead of once per section (19 flushes), so the
+   ORM batches each table's INSERTs into one executemany.
+3. `save_visit_form` returning a `CaseOut` built from what it has just written instead of
+   re-reading the case (8 SELECTs), or a Core write path like the import's `insert_tuples`.
+Even then, Python, pydantic validation and SQLCipher's page encryption are the app's cost and
+not the baseline's, so 2x of a 1 ms unencrypted write is a hard target for this stack.
 """,
     "startup": """
-Timeline of the app child (offscreen): importing `fieldapp.ui.app` takes ~320 ms of the ~360 ms
-to the first paint; the bare child spends ~130 ms in all. `python -X importtime` attributes it to
-`fieldapp.settings` (150 ms cumulative: pydantic ~60 ms, and `fieldapp.vault.atomic`, which
-imports the whole `fieldapp.vault` package with `cryptography` and the HPKE recovery code ~45 ms),
-PySide6 itself (~90 ms, paid by the baseline too), `unlock_window` (~34 ms, icons) and the
-shiboken signature loader. The main window's modules are already imported in a worker
-(`_warm_up`), but that worker starts before the first paint and competes for the GIL with it
-(15-45 ms between Show and Paint).
+Timeline of the app child (offscreen; event filter timestamps): importing `fieldapp.ui.app`
+takes ~320 ms of the ~360 ms to the first paint; the bare child needs ~130 ms in all.
+`python -X importtime`: the app's imports cost ~355 ms against ~167 ms for the bare window's
+PySide6 imports (the shiboken signature loader, ~45 ms, is in both). The ~190 ms difference:
+pydantic and pydantic_core (~80 ms), imported by `fieldapp.settings`; `fieldapp.vault`
+(`cryptography`, the HPKE recovery code; ~40 ms), imported by `fieldapp.settings` only for
+`atomic_write`; the `unlock_window` module itself (26 ms, class creation with Qt signals);
+and the rest of `fieldapp.ui`. The main window's modules are imported in a worker (`_warm_up`),
+but that worker starts before the first paint and competes with it for the GIL (15-45 ms
+between Show and Paint).
 
-UI changes that would bring it to ~1.5x (fieldapp/ui is another engineer's; not changed here):
-start `_warm_up` after the first paint (e.g. from the unlock window's first `paintEvent`/expose, or
-`QTimer.singleShot(200, ...)`); make `fieldapp.settings` import neither pydantic nor the vault
-package on the start path (a dataclass and `os.replace` are enough to read a settings file; import
-`atomic_write` only when saving); have `fieldapp.vault` import `cryptography`/`recovery` lazily,
-since `Vault.open` only reads the slot file's JSON.
+UI changes that would bring it near 1.5x (fieldapp/ui and fieldapp/settings.py are other
+engineers' files; not changed here): start `_warm_up` after the first paint (from the unlock
+window's first `paintEvent`, or `QTimer.singleShot(0, ...)` posted from `showEvent`); give
+`fieldapp.settings` a start path without pydantic (a dataclass read from JSON) and import
+`atomic_write` only when saving; have `fieldapp.vault` import `cryptography` and `recovery`
+lazily, since `Vault.open` only reads the slot file's JSON.
 """,
     "board": """
 Profiled the page query with SQLite's EXPLAIN QUERY PLAN on the vault and on a plain copy. With
@@ -89,11 +91,23 @@ running in a second process while the first writes (the machine has two cores), 
 transaction for the whole file (each page written once; no cancel between batches).
 """,
     "kpi_pdf": """
-Profiled with cProfile: 90 % of the time was `services/tracker_rows.py` building ORM objects
-(Visit, Case, 4 Offers, extras...) for every visit, with `strptime` on 17 timestamps per visit
-through the column types. Changed: the projection reads only the columns a tracker row needs,
-as plain tuples from the DBAPI cursor, and decodes the stored text itself (`fromisoformat`);
-every row still goes through `TrackerRow` validation. 10,000 visits: 24 s -> 1.6 s for the whole
-PDF. The rest is the KPI engine (`compute_kpis`, ~10 us per row) and reportlab (~0.5 s).
+Profiled with cProfile and per-phase timers. Before: 90 % of the time was
+`services/tracker_rows.py` building ORM objects (Visit, Case, four Offers, extras...) for every
+visit, with `strptime` on 17 timestamps per visit through the column types: 10,000 visits took
+24 s. Changed (`services/tracker_rows.py`): the projection reads only the columns a tracker row
+needs, as plain tuples from the DBAPI cursor, and decodes the stored text itself
+(`fromisoformat`); for every visit (export, KPIs) each table is read in one sequential scan and
+the visits are streamed in police-visit order, instead of primary-key probes per 2,000 visits
+into random-UUID indexes (at 100,000 visits the probes alone took 6.7 s); per-visit details are
+shared tuples, so memory stays at tens of MB. Every row still goes through `TrackerRow`
+validation. 10,000 visits: 24 s -> under 1 s; 100,000: ~11 s -> ~7 s.
+
+What stands in the way of 5 s (100,000 visits, measured by phase): reading and decrypting the
+~400 MB of pages the rows live in (~3 s: the offers alone are 420,000 rows), building and
+validating 100,000 `TrackerRow` objects (~1.4 s), the KPI engine over those objects (the
+baseline, ~1.3-1.9 s, in `tracker/kpi.py`) and reportlab (~0.8 s). What would remove it: the
+KPIs aggregated in SQL (GROUP BY over the stored columns: counts per band, quarter, BCU) rather
+than per-row Python objects, or a small KPI summary table kept up to date as visits are saved and
+imported; both are changes to `services/kpi.py`/`tracker/kpi.py`, outside this work.
 """,
 }
