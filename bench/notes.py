@@ -4,6 +4,21 @@ Kept beside the code so that it is reviewed with it; the figures above it are re
 every run, these paragraphs are not.
 """
 
+BEFORE_AFTER = """
+Measured on this machine in the same session, the code before this work (commit 1417ead's
+`fieldapp`) and after it alternating, at the sizes shown:
+
+| measure | before | after |
+|---|---|---|
+| save one complete visit (median of 70) | 39-40 ms, 69 SQL statements | 27-33 ms, 54 SQL statements |
+| tracker import, 20,000 rows | 15.1-17.7 s | 7.8-8.3 s |
+| tracker import, 100,000 rows | 119 s | 50-54 s in the last two full runs |
+| KPI report PDF, 10,000 visits | 6.6 s | 0.6 s |
+| KPI report PDF, 100,000 visits | not run (over a minute by extrapolation) | 6.3-8.2 s over two full runs |
+| board, 50,000 cases, p95 per keystroke | 743 ms | 139-189 ms over three full runs |
+| start to unlock window | unchanged (no UI change here) | |
+"""
+
 NOTES = {
     "save": """
 Profiled with cProfile (process time) over 50 saves, and every SQL statement of one save listed
@@ -52,8 +67,8 @@ a search typed, `board_page`'s visited-cases query walks `ix_cases_police_visit_
 looks every row up in the table to test the LIKE on `police_ref`/`pseudonym`: 44,000 row lookups
 for a reference that matches one case. With SQLite's default 2 MiB page cache the cases table did
 not fit, so each keystroke read and decrypted (AES + HMAC) most of it again: p95 ~740 ms.
-Changed (`store/engine.py`): a 32 MiB page cache per connection (`PRAGMA cache_size`): p95 ~160 ms,
-the same as the plain-sqlite3 baseline running the same queries; peak RSS unchanged (~210 MB, most
+Changed (`store/engine.py`): a 32 MiB page cache per connection (`PRAGMA cache_size`): p95
+140-190 ms, the same as the plain-sqlite3 baseline running the same queries; peak RSS unchanged (~210 MB, most
 of it Qt). Trade-off: more decrypted pages held in the process's memory (never on disk).
 
 What stands in the way of 50 ms: the query plan, in `services/queries.py` (not changed here).
@@ -67,8 +82,8 @@ FTS5 trigram index, which answers `LIKE '%...%'` directly.
 """,
     "import": """
 Profiled with cProfile/pyinstrument and a per-phase process-time split (reading, Python row
-building, each table's executemany, commit). Before: ~2.3 ms per row (20,000 rows in 46 s);
-SQLAlchemy's per-parameter bind processing (strftime on every timestamp, str() on every UUID,
+building, each table's executemany, commit). Before: 15-18 s for 20,000 rows, 119 s for
+100,000 (table above); SQLAlchemy's per-parameter bind processing (strftime on every timestamp, str() on every UUID,
 ORM `AuditEntry` objects for the chain) cost more than SQLite. Changed:
 - `store/engine.py`: `insert_tuples` (one executemany of rows already in stored form) with
   `utc_text`/`json_text`, exact equivalents of the column types' conversions.
@@ -94,16 +109,17 @@ transaction for the whole file (each page written once; no cancel between batche
 Profiled with cProfile and per-phase timers. Before: 90 % of the time was
 `services/tracker_rows.py` building ORM objects (Visit, Case, four Offers, extras...) for every
 visit, with `strptime` on 17 timestamps per visit through the column types: 10,000 visits took
-24 s. Changed (`services/tracker_rows.py`): the projection reads only the columns a tracker row
+6.6 s. Changed (`services/tracker_rows.py`): the projection reads only the columns a tracker row
 needs, as plain tuples from the DBAPI cursor, and decodes the stored text itself
 (`fromisoformat`); for every visit (export, KPIs) each table is read in one sequential scan and
 the visits are streamed in police-visit order, instead of primary-key probes per 2,000 visits
 into random-UUID indexes (at 100,000 visits the probes alone took 6.7 s); per-visit details are
 shared tuples, so memory stays at tens of MB. Every row still goes through `TrackerRow`
-validation. 10,000 visits: 24 s -> under 1 s; 100,000: ~11 s -> ~7 s.
+validation. 10,000 visits: 6.6 s -> 0.6 s; 100,000: 11.3 s with the first change alone ->
+6.3-8.2 s with the sequential scans.
 
 What stands in the way of 5 s (100,000 visits, measured by phase): reading and decrypting the
-~400 MB of pages the rows live in (~3 s: the offers alone are 420,000 rows), building and
+pages the rows live in (~3 s: the offers alone are 420,000 rows), building and
 validating 100,000 `TrackerRow` objects (~1.4 s), the KPI engine over those objects (the
 baseline, ~1.3-1.9 s, in `tracker/kpi.py`) and reportlab (~0.8 s). What would remove it: the
 KPIs aggregated in SQL (GROUP BY over the stored columns: counts per band, quarter, BCU) rather

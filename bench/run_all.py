@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import env_info
-from bench.notes import NOTES
+from bench.notes import BEFORE_AFTER, NOTES
 
 ROOT = Path(__file__).resolve().parents[1]
 # (command name, module): run in this order, lightest first.
@@ -97,6 +97,10 @@ def write_doc(path: Path, results: dict, started: datetime, load_before: str, se
         "```",
         *(json.dumps(results[n]) for n in results if results[n]),
         "```",
+        "",
+        "## Before and after this work",
+        "",
+        BEFORE_AFTER.strip(),
         "",
         "## What was profiled and changed, and what stands in the way",
         "",
