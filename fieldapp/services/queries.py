@@ -70,18 +70,22 @@ def board_page(*, uow: UnitOfWork, flt: BoardFilter, offset: int = 0, limit: int
     """
     now = now or utc_now()
     c = orm.Case
+    # With a search, walking the time index would visit and decrypt every row in time order to
+    # find a few matches; sorting the matches instead is cheaper (an expression is never served
+    # by the index, so SQLite scans once and sorts in memory).
+    when = func.coalesce(c.police_visit_at, "") if flt.search.strip() else c.police_visit_at
     pending = _filtered(select(c), flt, now).where(c.first_idva_visit_at.is_(None))
     pending_total = uow.session.execute(
         pending.with_only_columns(func.count()).order_by(None)).scalar_one() if offset else None
     rows: list[orm.Case] = []
     if pending_total is None or offset < pending_total:
-        rows = list(uow.session.scalars(pending.order_by(c.police_visit_at, c.id)
+        rows = list(uow.session.scalars(pending.order_by(when, c.id)
                                         .offset(offset).limit(limit)))
         if len(rows) == limit:
             return [convert.summary_out(row) for row in rows]
         pending_total = offset + len(rows)
     visited = _filtered(select(c), flt, now).where(c.first_idva_visit_at.is_not(None))
-    rows += uow.session.scalars(visited.order_by(c.police_visit_at.desc(), c.id)
+    rows += uow.session.scalars(visited.order_by(when.desc(), c.id)
                                 .offset(max(0, offset - pending_total)).limit(limit - len(rows)))
     return [convert.summary_out(row) for row in rows]
 
