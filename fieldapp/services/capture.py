@@ -42,6 +42,22 @@ def _case(uow: UnitOfWork, case_id: UUID) -> orm.Case:
     return row
 
 
+def refresh_first_visit(case: orm.Case) -> None:
+    """Keep the board's denormalised first IDVA visit time in step with the case's visits."""
+    firsts = [v.idva_visit_at for v in case.visits if v.idva_visit_at is not None]
+    case.first_idva_visit_at = min(firsts) if firsts else None
+
+
+def _one_per_case(uow: UnitOfWork, model: type, case_id: UUID) -> tuple[Any, bool]:
+    """The case's row of a one-per-case table (safe contact, outcome), added if missing."""
+    row = uow.session.get(model, case_id)
+    if row is None:
+        row = model(case_id=case_id)
+        uow.session.add(row)
+        return row, True
+    return row, False
+
+
 def _visit(uow: UnitOfWork, visit_id: UUID) -> orm.Visit:
     row = uow.session.get(orm.Visit, visit_id)
     if row is None:
@@ -115,8 +131,7 @@ def record_visit(
         setattr(row, key, value)
     _stamp(row, uow, now, new=new)
     uow.session.flush()
-    firsts = [v.idva_visit_at for v in case.visits if v.idva_visit_at is not None]
-    case.first_idva_visit_at = min(firsts) if firsts else None
+    refresh_first_visit(case)
     _stamp(case, uow, now, new=False)
     action = Action.ALTERATION if amended else Action.COLLECTION
     uow.audit(action, "visit", row.id, fields=changed, justification=justification)
@@ -223,11 +238,7 @@ def record_safe_contact(*, uow: UnitOfWork, case_id: UUID, contact: r.SafeContac
                         now: datetime | None = None) -> r.SafeContactOut:
     now = now or utc_now()
     case = _case(uow, case_id)
-    row = uow.session.get(orm.SafeContact, case.id)
-    new = row is None
-    if row is None:
-        row = orm.SafeContact(case_id=case.id)
-        uow.session.add(row)
+    row, new = _one_per_case(uow, orm.SafeContact, case.id)
     data = contact.model_dump()
     data["method"] = contact.method.value
     changed = [k for k, v in data.items() if getattr(row, k, None) != v]
@@ -246,11 +257,7 @@ def record_outcome(*, uow: UnitOfWork, case_id: UUID, outcome: r.OutcomeIn,
                    now: datetime | None = None) -> r.OutcomeOut:
     now = now or utc_now()
     case = _case(uow, case_id)
-    row = uow.session.get(orm.Outcome, case.id)
-    new = row is None
-    if row is None:
-        row = orm.Outcome(case_id=case.id)
-        uow.session.add(row)
+    row, new = _one_per_case(uow, orm.Outcome, case.id)
     row.outcome_code, row.outcome_date = outcome.outcome_code.upper(), outcome.outcome_date
     _stamp(row, uow, now, new=new)
     uow.session.flush()

@@ -282,8 +282,7 @@ def _update(uow: UnitOfWork, old: TrackerRow, row: TrackerRow, now: datetime) ->
         else:
             s.delete(outcome)
     s.flush()
-    firsts = [v.idva_visit_at for v in case.visits if v.idva_visit_at is not None]
-    case.first_idva_visit_at = min(firsts) if firsts else None
+    capture.refresh_first_visit(case)
     for obj in (visit, case):
         obj.updated_at, obj.updated_by, obj.row_version = now, uow.actor, obj.row_version + 1
     uow.audit(Action.ALTERATION, "visit", visit.id, fields=changed, justification="tracker import")
