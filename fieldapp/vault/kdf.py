@@ -17,9 +17,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
-
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from typing import TYPE_CHECKING, Any
 
 from fieldapp.vault.errors import VaultTampered
 
@@ -34,6 +32,9 @@ __all__ = [
     "derive_kek",
     "measure_cost",
 ]
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 log = logging.getLogger(__name__)
 
@@ -123,28 +124,30 @@ def b64decode_strict(value: object, length: int, *, what: str) -> bytes:
     return raw
 
 
-def derive_kek(passphrase: bytearray, params: KdfParams) -> bytearray:
-    """Run Argon2id straight into a fresh ``bytearray`` the caller must :func:`wipe`."""
-    kek = bytearray(KEY_LEN)
-    Argon2id(
-        salt=params.salt,
-        length=KEY_LEN,
-        iterations=params.cost.iterations,
-        lanes=params.cost.lanes,
-        memory_cost=params.cost.memory_kib,
-    ).derive_into(passphrase, kek)
-    return kek
+def _argon2id(cost: KdfCost, salt: bytes) -> Argon2id:
+    # Imported here, not at the top: ``cryptography`` costs tens of milliseconds to import and
+    # the unlock window (which only reads the slot file) must show before any of it is needed.
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-
-def measure_cost(cost: KdfCost) -> float:
-    """Seconds one derivation at ``cost`` takes here (a throw-away input and salt)."""
-    kdf = Argon2id(
-        salt=os.urandom(SALT_LEN),
+    return Argon2id(
+        salt=salt,
         length=KEY_LEN,
         iterations=cost.iterations,
         lanes=cost.lanes,
         memory_cost=cost.memory_kib,
     )
+
+
+def derive_kek(passphrase: bytearray, params: KdfParams) -> bytearray:
+    """Run Argon2id straight into a fresh ``bytearray`` the caller must :func:`wipe`."""
+    kek = bytearray(KEY_LEN)
+    _argon2id(params.cost, params.salt).derive_into(passphrase, kek)
+    return kek
+
+
+def measure_cost(cost: KdfCost) -> float:
+    """Seconds one derivation at ``cost`` takes here (a throw-away input and salt)."""
+    kdf = _argon2id(cost, os.urandom(SALT_LEN))
     started = time.perf_counter()
     kdf.derive(b"fieldapp calibration")
     return time.perf_counter() - started

@@ -28,16 +28,16 @@ import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, Any
 
 from fieldapp.vault.atomic import atomic_write
 from fieldapp.vault.backoff import Backoff
 from fieldapp.vault.errors import VaultError, VaultNotFound, VaultTampered
 from fieldapp.vault.kdf import KEY_LEN, KdfParams, b64decode_strict, derive_kek
 from fieldapp.vault.secret import wipe
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = [
     "FORMAT",
@@ -195,6 +195,14 @@ def passphrase_aad(*, fmt: int, db_uuid: str, slot_id: str, kdf: dict[str, Any])
     )
 
 
+def _aesgcm(kek: bytearray) -> AESGCM:
+    # Imported on first use: reading the slot file (Vault.open, before the unlock window shows)
+    # needs only JSON, and ``cryptography`` takes tens of milliseconds to import.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(kek)
+
+
 def make_passphrase_slot(
     *,
     dek: bytearray,
@@ -211,7 +219,7 @@ def make_passphrase_slot(
     nonce = os.urandom(NONCE_LEN)  # one encryption per fresh KEK, so a random nonce is safe
     kek = derive_kek(passphrase, params)
     try:
-        wrapped = AESGCM(kek).encrypt(nonce, dek, aad)
+        wrapped = _aesgcm(kek).encrypt(nonce, dek, aad)
     finally:
         wipe(kek)
     return {
@@ -233,6 +241,8 @@ def try_passphrase_slot(
     tell a wrong passphrase from an edited salt or a renamed slot, so the caller treats it as a
     wrong passphrase.
     """
+    from cryptography.exceptions import InvalidTag  # on first use, like _aesgcm
+
     params = KdfParams.from_json(slot["kdf"])
     nonce = b64decode_strict(slot["nonce"], NONCE_LEN, what="nonce")
     wrapped = b64decode_strict(slot["wrapped_dek"], KEY_LEN + TAG_LEN, what="wrapped key")
@@ -240,7 +250,7 @@ def try_passphrase_slot(
     kek = derive_kek(passphrase, params)
     dek = bytearray(KEY_LEN)
     try:
-        AESGCM(kek).decrypt_into(nonce, wrapped, aad, dek)
+        _aesgcm(kek).decrypt_into(nonce, wrapped, aad, dek)
     except InvalidTag:
         wipe(dek)
         return None

@@ -37,12 +37,6 @@ from fieldapp.vault.errors import (
 from fieldapp.vault.kdf import KEY_LEN, KdfParams, creation_cost
 from fieldapp.vault.lockhooks import LockHooks
 from fieldapp.vault.policy import passphrase_problem
-from fieldapp.vault.recovery import (
-    load_private_key,
-    load_public_key,
-    make_recovery_slot,
-    open_recovery_slot,
-)
 from fieldapp.vault.secret import wipe
 from fieldapp.vault.slots import (
     FORMAT,
@@ -54,6 +48,10 @@ from fieldapp.vault.slots import (
     read_file,
     try_passphrase_slot,
 )
+
+# fieldapp.vault.recovery (HPKE, X25519) and, through slots and kdf, ``cryptography`` itself are
+# imported only where a key is derived or sealed: Vault.open reads the slot file's JSON and runs
+# before the unlock window shows, where every import delays the first paint.
 
 __all__ = ["Vault", "VaultInfo"]
 
@@ -118,6 +116,8 @@ class Vault:
         already holds a slot file or a database (:class:`VaultExists`): a database without its
         slots is unreadable, and a new key would not open it.
         """
+        from fieldapp.vault.recovery import load_public_key, make_recovery_slot
+
         folder = Path(folder)
         problem = passphrase_problem(passphrase)
         if problem:
@@ -316,6 +316,8 @@ class Vault:
         Follow with :meth:`change_passphrase` to give the person a new passphrase; that also
         repairs a tampered passphrase slot. Resets the back-off.
         """
+        from fieldapp.vault.recovery import load_private_key, open_recovery_slot
+
         with self._mutex:
             doc = self._reread()
             epoch = self._epoch
