@@ -14,7 +14,6 @@ this only guards an environment where someone upgraded it by hand.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 _BALLAST = 1 << 40  # a trillion calls before it could matter
@@ -25,11 +24,13 @@ def _affected() -> bool:
     """Only the 6.12 wheels on Python < 3.12 lose references (pyproject pins < 6.12 for that)."""
     if sys.version_info >= (3, 12):
         return False
-    from importlib.metadata import PackageNotFoundError, version
+    # The package's own version, not importlib.metadata's (~50 ms to import, on the start path).
+    # Importing the PySide6 package makes no Qt call; every Qt module loads it first anyway.
+    import PySide6
 
     try:
-        major, minor = (int(part) for part in version("PySide6-Essentials").split(".")[:2])
-    except (PackageNotFoundError, ValueError):
+        major, minor = (int(part) for part in PySide6.__version_info__[:2])
+    except (AttributeError, TypeError, ValueError):
         return True
     return (major, minor) >= (6, 12)
 
@@ -38,6 +39,8 @@ def keep_none_alive() -> None:
     global _applied
     if _applied or not _affected():
         return
+    import ctypes
+
     ctypes.c_ssize_t.from_address(id(None)).value += _BALLAST
     _applied = True
 
