@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fieldapp.domain import records as r
 from fieldapp.domain.clock import utc_now
-from fieldapp.services import capture, drafts, queries
+from fieldapp.services import case_state
+from fieldapp.services.visit_write import CaseWriter
 from fieldapp.store.uow import UnitOfWork
 
 
@@ -31,24 +32,24 @@ def save_visit_form(
     *, uow: UnitOfWork, case_id: UUID, form: VisitForm, visit_id: UUID | None = None,
     draft_key: str | None = None, justification: str = "", now: datetime | None = None,
 ) -> r.CaseOut:
-    """Write every section, drop the draft, commit; any refusal leaves the database untouched."""
-    now = now or utc_now()
-    visit = capture.record_visit(uow=uow, case_id=case_id, visit=form.visit, visit_id=visit_id,
-                                 justification=justification, now=now)
-    capture.record_offers(uow=uow, visit_id=visit.visit_id, offers=form.offers,
-                          referrals=form.referrals, replace=True, now=now)
+    """Write every section, drop the draft, commit; any refusal leaves the database untouched.
+
+    Returns the case as opening it again would show it.
+    """
+    writer = CaseWriter.open(uow=uow, case_id=case_id, now=now or utc_now())
+    visit = writer.visit(visit=form.visit, visit_id=visit_id, justification=justification)
+    writer.offers(visit=visit, offers=form.offers, referrals=form.referrals)
     if form.risk is not None:
-        capture.record_risk(uow=uow, visit_id=visit.visit_id, risk=form.risk, now=now)
+        writer.risk(visit=visit, risk=form.risk)
     for entry in form.new_voice:
-        capture.add_voice_entry(uow=uow, case_id=case_id, entry=entry, now=now)
+        writer.voice(entry=entry)
     if form.safe_contact is not None:
-        capture.record_safe_contact(uow=uow, case_id=case_id, contact=form.safe_contact, now=now)
+        writer.safe_contact(contact=form.safe_contact)
     if form.outcome is not None:
-        capture.record_outcome(uow=uow, case_id=case_id, outcome=form.outcome, now=now)
+        writer.outcome(outcome=form.outcome)
     if draft_key:
-        drafts.discard_draft(uow=uow, key=draft_key)
-    uow.session.flush()
-    out = queries.get_case(uow=uow, case_id=case_id, purpose="case saved",
-                          log_consultation=False)
+        writer.discard_draft(draft_key)
+    writer.finish()
+    out = case_state.case_out(writer.state)
     uow.commit()
     return out
