@@ -12,6 +12,7 @@ machine hits both alike. Target (DESIGN.md): median within 2x of the baseline.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
@@ -66,10 +67,23 @@ def _written(conn: sqlite3.Connection | object, case_id, since_seq: int, since_o
 class RawStore:
     """stdlib sqlite3 with the vault's schema: the same rows, the same durability, no app."""
 
-    def __init__(self, path: Path, schema: list[str], seed: dict[str, list[tuple]]):
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON",
-                       "temp_store = MEMORY"):
+    def __init__(self, path: Path, schema: list[str], seed: dict[str, list[tuple]],
+                 *, cipher: bool = False):
+        if cipher:
+            # The same writes on SQLCipher with the vault's own pragmas (a raw random key): how
+            # much of the gap is encryption and the vault's settings rather than the app's code.
+            from sqlcipher3 import dbapi2 as sqlcipher
+
+            from fieldapp.store.engine import PRAGMAS
+
+            self.conn = sqlcipher.connect(str(path), isolation_level=None)
+            self.conn.execute(f"PRAGMA key = \"x'{os.urandom(32).hex()}'\"")
+            pragmas = [p.removeprefix("PRAGMA ") for p in PRAGMAS]
+        else:
+            self.conn = sqlite3.connect(path, isolation_level=None)
+            pragmas = ["journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON",
+                       "temp_store = MEMORY"]
+        for pragma in pragmas:
             self.conn.execute(f"PRAGMA {pragma}")
         for sql in schema:
             self.conn.execute(sql)
@@ -128,7 +142,8 @@ def main() -> None:
             seed = {t: [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {t}")]
                     for t in ("meta", "incidents", "cases", "visits")}
         raw = RawStore(work / "raw.db", schema, seed)
-        app_times, raw_times, row_counts = [], [], []
+        cipher = RawStore(work / "cipher.db", schema, seed, cipher=True)
+        app_times, raw_times, cipher_times, row_counts = [], [], [], []
         for i, case_id in enumerate(case_ids):
             form = complete_form(now, n=i)
             with store.engine.connect() as conn:
@@ -141,22 +156,27 @@ def main() -> None:
             with store.engine.connect() as conn:
                 written = _written(conn, case_id, since_seq, since_op)
             base = raw.save(written)
+            encrypted = cipher.save(written)
             if i >= warmup:
                 app_times.append(app)
                 raw_times.append(base)
+                cipher_times.append(encrypted)
                 row_counts.append(sum(len(v) for v in written.values()))
         with store.uow() as uow:  # sanity: the app really wrote what was asked
             visited = uow.session.execute(text(
                 "SELECT count(*) FROM cases WHERE first_idva_visit_at IS NOT NULL")).scalar_one()
         assert visited == len(case_ids), visited
         raw.conn.close()
+        cipher.conn.close()
         vault.lock()
     v, b = median(app_times) * 1000, median(raw_times) * 1000
     log(f"save: app median {v:.2f} ms p95 {p95(app_times) * 1000:.2f} ms; "
-        f"raw median {b:.2f} ms; {median(row_counts)} rows per visit")
+        f"raw median {b:.2f} ms; the same rows on SQLCipher {median(cipher_times) * 1000:.2f} ms; "
+        f"{median(row_counts)} rows per visit")
     emit("save", value=v, unit="ms", baseline=b, target=f"ratio <= {TARGET:g}", met=v / b <= TARGET,
          p95_ms=round(p95(app_times) * 1000, 3), baseline_p95_ms=round(p95(raw_times) * 1000, 3),
-         saves=len(app_times), rows_per_visit=median(row_counts))
+         saves=len(app_times), rows_per_visit=median(row_counts),
+         sqlcipher_same_rows_ms=round(median(cipher_times) * 1000, 3))
 
 
 if __name__ == "__main__":

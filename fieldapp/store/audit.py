@@ -85,9 +85,9 @@ def _head(session: Session) -> tuple[int, str]:
     txn = session.get_transaction()
     if cached is not None and txn is not None and cached[0] is txn:
         return cached[1], cached[2]
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    # Straight to the cursor: through the ORM this one-row read cost more than a visit's inserts.
+    last = session.connection().connection.dbapi_connection.execute(
+        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
