@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import Select, String, and_, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, and_, func, or_, select, type_coerce
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
 
 from fieldapp.domain import records as r
 from fieldapp.domain.clock import DUE_SOON, TARGET, utc_now
 from fieldapp.domain.enums import Bcu, ClockState
 from fieldapp.domain.errors import NotFound
-from fieldapp.services import case_state, convert
+from fieldapp.services import case_state
 from fieldapp.store import orm
 from fieldapp.store.audit import Action
 from fieldapp.store.uow import UnitOfWork
@@ -31,9 +33,9 @@ class BoardFilter:
 def _filtered(query: Select, flt: BoardFilter, now: datetime) -> Select:
     c = orm.Case
     if flt.allocated_to is not None:
-        query = query.where(c.allocated_to == flt.allocated_to)
+        query = query.where(_unindexed(c.allocated_to) == flt.allocated_to)
     if flt.bcu is not None:
-        query = query.where(c.bcu == flt.bcu.value)
+        query = query.where(_unindexed(c.bcu) == flt.bcu.value)
     if flt.open_only:
         query = query.where(c.status == "OPEN")
     text = flt.search.strip()
@@ -46,6 +48,16 @@ def _filtered(query: Select, flt: BoardFilter, now: datetime) -> Select:
     if flt.state is not None:
         query = query.where(_state_clause(flt.state, now))
     return query
+
+
+def _unindexed(column: ColumnElement[str]) -> ColumnElement[str]:
+    """``+column``: the same value, but SQLite will not pick the column's own index for it.
+
+    An IDVA's cases are a sixth of the board; read through ix_cases_allocated_to they cost a
+    table row each and a sort, where the board indexes test the column on their entries in page
+    order and stop at the page's last row.
+    """
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
 def _state_clause(state: ClockState, now: datetime):
