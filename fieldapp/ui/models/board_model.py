@@ -142,11 +142,17 @@ class BoardModel(QAbstractTableModel):
         self.endResetModel()
         if self._factory is None:
             return
+        # The count follows the first page (``_page_arrived``) rather than running beside it:
+        # every read transaction begins IMMEDIATE, so the two would queue for the same lock.
+        self.fetchMore(QModelIndex())
+
+    def _read_total(self) -> None:
+        if self._factory is None:
+            return
         generation, factory, flt, now = self._generation, self._factory, self._filter, self._now
         run_task(lambda: _read_count(factory, flt, now),
                  on_done=lambda n: self._count_arrived(generation, n),
                  on_error=lambda exc: self._failed(generation, exc))
-        self.fetchMore(QModelIndex())
 
     # ---------------------------------------------------------------- paging
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
@@ -175,12 +181,18 @@ class BoardModel(QAbstractTableModel):
         self._fetching = False
         if len(page) < self._page_size:
             self._exhausted = True
+        first = len(self._rows)
         if page:
-            first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
             self._rows.extend(page)
             self.endInsertRows()
         self.page_loaded.emit(len(page))
+        if first == 0 and generation == self._generation and self._total is None:
+            if len(page) < self._page_size:
+                # A short first page holds every match: that is the count (no second scan).
+                self._count_arrived(generation, len(page))
+            else:
+                self._read_total()
 
     def _count_arrived(self, generation: int, total: int) -> None:
         if shiboken6.isValid(self) and generation == self._generation:
