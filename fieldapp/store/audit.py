@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.domain.clock import utc_now
+from fieldapp.store.cursor import dbapi_of
 from fieldapp.store.engine import insert_tuples, json_text
 from fieldapp.store.orm import AuditEntry
 from fieldapp.store.types import UtcDateTime
@@ -86,7 +87,7 @@ def _head(session: Session) -> tuple[int, str]:
     if cached is not None and txn is not None and cached[0] is txn:
         return cached[1], cached[2]
     # Straight to the cursor: through the ORM this one-row read cost more than a visit's inserts.
-    last = session.connection().connection.dbapi_connection.execute(
+    last = dbapi_of(session).execute(
         "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     return (last[0], last[1]) if last else (0, GENESIS)
 

@@ -55,6 +55,9 @@ def open_engine(db_path: Path, raw_key_hex: str) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=f"x'{raw_key_hex}'", database=str(db_path))
     engine = create_engine(
         url, hide_parameters=True, echo=False, poolclass=QueuePool, pool_size=2, max_overflow=4,
+        # The most recently returned connection first: its page cache holds decrypted pages and
+        # is still valid after its own writes (another connection's write empties it).
+        pool_use_lifo=True,
         connect_args={"check_same_thread": False},
     )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldapp.store import audit, outbox
+from fieldapp.store.cursor import dbapi_of
 
 if TYPE_CHECKING:
     from fieldapp.store.store import Store
@@ -53,7 +54,7 @@ class UnitOfWork:
         session = self.session
         if session.new or session.dirty or session.deleted:
             session.flush()
-        return self.session.connection().connection.dbapi_connection
+        return dbapi_of(session)
 
     def audit(self, action: audit.Action, record_type: str, record_id: object, **kw: Any) -> None:
         audit.append(self.session, actor=self.actor, action=action, record_type=record_type,

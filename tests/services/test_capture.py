@@ -1,11 +1,12 @@
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import func, select
 
 from fieldapp.domain import records as r
 from fieldapp.domain.enums import ClockState, OfferStatus, OfferType, ReferralTarget, RiskAnswer
-from fieldapp.domain.errors import RecordInvalid
+from fieldapp.domain.errors import NotFound, RecordInvalid
 from fieldapp.services import capture, demo, drafts, queries
 from fieldapp.services.visit_form import VisitForm, save_visit_form
 from fieldapp.store import orm
@@ -190,3 +191,73 @@ def test_allocation_moves_a_case_between_boards_and_is_audited(store):
         assert (last.action, last.fields) == ("alteration", ["allocated_to"])
         op = uow.session.scalars(select(orm.OutboxOp).order_by(orm.OutboxOp.hlc.desc())).first()
         assert op.payload == {"allocated_to": "IDVA02"}
+
+
+def test_saving_the_same_form_again_changes_and_logs_nothing_but_the_visit(store):
+    summary = _new_case(store)
+    with store.uow() as uow:
+        case = save_visit_form(uow=uow, case_id=summary.case_id, form=_form())
+    with store.uow() as uow:
+        seq = uow.session.scalar(select(func.max(orm.AuditEntry.seq)))
+        versions = {t: uow.session.scalar(select(t.row_version)) for t in
+                    (orm.RiskAssessment, orm.SafeContact, orm.Outcome)}
+    again = _form(new_voice=[])
+    with store.uow() as uow:
+        save_visit_form(uow=uow, case_id=summary.case_id, form=again,
+                        visit_id=case.first_visit.visit_id)
+    with store.uow() as uow:
+        new = uow.session.scalars(select(orm.AuditEntry).where(orm.AuditEntry.seq > seq)).all()
+        assert [(e.action, e.record_type, e.fields) for e in new] == [("alteration", "visit", [])]
+        assert {t: uow.session.scalar(select(t.row_version)) for t in versions} == versions
+
+
+def test_what_a_save_stores_reads_back_the_same_through_the_orm(store):
+    """The save writes rows in stored form by hand; the ORM's column types must agree."""
+    summary = _new_case(store)
+    with store.uow() as uow:
+        case = save_visit_form(uow=uow, case_id=summary.case_id, form=_form())
+    visit = case.first_visit
+    with store.uow() as uow:
+        row = uow.session.get(orm.Visit, visit.visit_id)
+        assert row.idva_visit_at == visit.idva_visit_at and row.updated_at == visit.updated_at
+        assert (row.mode, row.safe_to_talk, row.repeat_victim) == (visit.mode, visit.safe_to_talk, None)
+        assert row.case.first_idva_visit_at == visit.idva_visit_at
+        risk = uow.session.get(orm.RiskAssessment, visit.visit_id)
+        assert risk.answers == [a.value for a in visit.risk.answers]
+        assert (risk.marac_referral, risk.professional_judgement) == (True, False)
+        voice = uow.session.get(orm.VoiceEntry, case.voice[0].entry_id)
+        assert voice.goals == ["STAY_IN_HOME"] and voice.verbatim is True
+        assert voice.recorded_at == case.voice[0].recorded_at
+        safe = uow.session.get(orm.SafeContact, summary.case_id)
+        assert (safe.voicemail_ok, safe.safe_number) == (False, "07700 900123")
+        offers = uow.session.scalars(select(orm.Offer).where(orm.Offer.visit_id == visit.visit_id)).all()
+        assert sorted((o.offer_type, o.target, o.status) for o in offers) == [
+            ("IDVA_SUPPORT", "", "ACCEPTED"), ("PROSECUTION_SUPPORT", "", "DECLINED"),
+            ("REFERRAL", "HOUSING", "ACCEPTED")]
+        assert all(o.row_version == 1 and o.created_by == store.actor for o in offers)
+
+
+def test_a_visit_of_another_case_or_an_unknown_one_is_refused(store):
+    first, second = _new_case(store, ref="LC-A"), _new_case(store, ref="LC-B")
+    with store.uow() as uow:
+        case = save_visit_form(uow=uow, case_id=first.case_id, form=_form())
+    with store.uow() as uow, pytest.raises(RecordInvalid, match="another case"):
+        save_visit_form(uow=uow, case_id=second.case_id, form=_form(),
+                        visit_id=case.first_visit.visit_id)
+    with store.uow() as uow, pytest.raises(NotFound):
+        save_visit_form(uow=uow, case_id=second.case_id, form=_form(), visit_id=uuid4())
+    with store.uow() as uow, pytest.raises(RecordInvalid, match="not in this case"):
+        capture.add_voice_entry(uow=uow, case_id=second.case_id, entry=r.VoiceEntryIn(
+            words="a correction", corrects=case.voice[0].entry_id))
+
+
+def test_a_save_in_the_same_unit_of_work_as_new_orm_rows_sees_them(store):
+    """Rows the ORM has pending are flushed before the save reads the case by hand."""
+    with store.uow() as uow:
+        summary = capture.create_incident(uow=uow, incident=r.IncidentIn(
+            police_ref="LC-SAME", bcu="EAST", police_visit_at=NOW - timedelta(hours=1)))
+        capture.allocate(uow=uow, case_id=summary.case_id, idva_code="IDVA09")
+        case = save_visit_form(uow=uow, case_id=summary.case_id, form=_form())
+    assert case.allocated_to == "IDVA09" and case.first_visit.idva_code == "IDVA01"
+    with store.uow() as uow:
+        assert queries.get_case(uow=uow, case_id=summary.case_id) == case
