@@ -166,5 +166,7 @@ def insert_tuples(conn: Connection, table: Table, columns: Sequence[str],
             raise ValueError(f"insert into {table.name}: unknown {unknown}, missing {missing}")
         sql = _SQL[key] = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
                            f"VALUES ({', '.join('?' for _ in columns)})")
-    conn.exec_driver_sql(sql, list(rows))
+    # Straight to the DB-API cursor (same transaction): SQLAlchemy's statement bookkeeping cost
+    # more than a visit save's audit and outbox inserts. sqlite's own errors carry no values.
+    conn.connection.dbapi_connection.executemany(sql, rows)
     return len(rows)
