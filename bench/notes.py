@@ -21,26 +21,32 @@ Measured on this machine in the same session, the code before this work (commit 
 
 NOTES = {
     "save": """
-Profiled with cProfile (process time) over 50 saves, and every SQL statement of one save listed
-(`before_cursor_execute`). Before: 69 statements per save, of which five re-read the audit chain
-head and ten re-read the two `meta` rows (device id, HLC): SQLAlchemy's identity map holds
-unmodified rows only weakly, so each `tick()` loaded them again. Changed (`store/audit.py`,
-`store/outbox.py`): the chain head and both `meta` rows are read once per transaction and
-carried in `session.info`, keyed by the transaction object (a later transaction, which may follow
-another writer's commit, reads them afresh): 69 -> 54 statements.
+First pass (session 1): cProfile over 50 saves and every SQL statement of one save listed
+(`before_cursor_execute`): 69 statements, five re-reads of the audit chain head and ten of the two
+`meta` rows; caching both per transaction took it to 54 statements and 27-33 ms.
 
-What stands in the way of 2x: the baseline is 23 plain INSERT/UPDATEs and one fsync, about a
-millisecond on this disk when it is quiet; the app spends 15-20 ms of CPU in the SQLAlchemy ORM
-and pydantic around the same rows (19 flushes, 54 statements, the case row loaded 5 times, the
-risk row 3 times). Measured or located, all outside the files this work may change:
-1. `UnitOfWork` keeping strong references to what its session loads (SQLAlchemy's documented
-   "strong reference" session events): 54 -> 40 statements and -23 % per save in a prototype.
-2. `services/capture.py` flushing once per save instead of once per section (19 flushes), so the
-   ORM batches each table's INSERTs into one executemany.
-3. `save_visit_form` returning a `CaseOut` built from what it has just written instead of
-   re-reading the case (8 SELECTs), or a Core write path like the import's `insert_tuples`.
-Even then, Python, pydantic validation and SQLCipher's page encryption are the app's cost and
-not the baseline's, so 2x of a 1 ms unencrypted write is a hard target for this stack.
+Second pass (this session): the profile was then all SQLAlchemy unit-of-work machinery (19
+flushes, identity-map loads of the case 5 times, lazy loads of offers and risk, re-reading the
+whole case after saving) around 23 rows. Changed: the case page is written by one lean writer
+(`services/visit_write.py`): the case is read whole once with 8 plain SELECTs on the DB-API
+cursor of the unit of work's own transaction (`services/case_state.py`, also used to open a case,
+so what a save returns is what opening the case shows), each section compares the form with what
+is stored and writes only changed rows in stored form (the same text the column types write; a
+test reads them back through the ORM), and the six audit entries and outbox operations are
+written with one executemany each at the end. The audit chain head, the device id and the hybrid
+logical clock are read and written on the same cursor instead of ORM objects
+(`store/audit.py`, `store/outbox.py`), and `insert_tuples` goes straight to the DB-API. The pool
+now hands back the most recently used connection, whose decrypted page cache is still valid (a
+write by another connection empties it). Behaviour change, on purpose: saving a section
+unchanged no longer writes it again or logs a false "alteration" (risk, safe contact, outcome).
+Per save, on this machine: ~55 ms -> ~2 ms (phases: read the case 0.2 ms, sections 0.2 ms,
+audit + outbox 0.23 ms, build the record 0.05 ms, commit with fsync ~1 ms).
+
+The run also times the same rows written by hand on SQLCipher with the vault's pragmas
+(`sqlcipher_same_rows_ms`): encryption (AES-256 and an HMAC per page) and `secure_delete` alone
+cost 1.3-1.6x the plain sqlite3 baseline, so the app's own code has about 0.5x of the 2x budget
+left. On a busy machine fsync time dominates both and the ratio moves by tens of per cent between
+runs; read the ratio together with `sqlcipher_same_rows_ms`.
 """,
     "startup": """
 Timeline of the app child (offscreen; event filter timestamps): importing `fieldapp.ui.app`
