@@ -1,7 +1,9 @@
 """The one KPI engine: every figure in the CLI, the dashboard and the PDF comes from here.
 
-One streaming pass over TrackerRows (100,000 rows never sit in memory), counting integers only;
-percentages are made at the end from exact integer arithmetic and rounded half up to one decimal,
+One streaming pass counts how many visits share each combination of what the KPIs read
+(kpi_counts: a few hundred combinations, never 100,000 rows in memory); every figure is then
+made here from those counts, however they were counted (from TrackerRows by compute_kpis, or
+straight from the vault's stored text by kpi_stored). Percentages are made at the end from exact integer arithmetic and rounded half up to one decimal,
 the way a person checks them with a calculator. Definitions follow tracker v1's KPI section:
 
 - within 24 h: LE_24H rows / rows with an IDVA visit;
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fieldapp.domain import clock
 from fieldapp.domain.enums import DEFAULT_POSITIVE_OUTCOMES, HOUR_BANDS, Bcu, TimeBand
+from fieldapp.tracker.kpi_counts import KpiCounts, count_rows
 from fieldapp.tracker.row import REFERRAL_COLUMNS, ReferralDecision, SupportDecision, TrackerRow
 
 TIME_BANDS: tuple[str, ...] = tuple(band.value for band in TimeBand)
@@ -71,17 +74,29 @@ class KpiFilter(BaseModel):
     idva_code: str | None = None
 
     def matches(self, row: TrackerRow) -> bool:
-        if self.date_from is not None or self.date_to is not None:
-            local = clock.to_london(row.police_visit_at).date()
+        return self.accepts(police_visit_at=row.police_visit_at, bcu=row.bcu.value,
+                            district=row.district, idva_code=row.idva_code)
+
+    @property
+    def by_date(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    def accepts(self, *, police_visit_at: datetime | date, bcu: str, district: str | None,
+                idva_code: str | None) -> bool:
+        """The test on plain values (``police_visit_at`` may be the London date already)."""
+        if self.by_date:
+            local = police_visit_at
+            if isinstance(local, datetime):
+                local = clock.to_london(local).date()
             if self.date_from is not None and local < self.date_from:
                 return False
             if self.date_to is not None and local > self.date_to:
                 return False
-        if self.bcu is not None and row.bcu is not self.bcu:
+        if self.bcu is not None and bcu != self.bcu.value:
             return False
-        if self.district and (row.district or "").casefold() != self.district.strip().casefold():
+        if self.district and (district or "").casefold() != self.district.strip().casefold():
             return False
-        if self.idva_code and (row.idva_code or "").casefold() != self.idva_code.strip().casefold():
+        if self.idva_code and (idva_code or "").casefold() != self.idva_code.strip().casefold():
             return False
         return True
 
@@ -150,14 +165,14 @@ class _Tally:
         self.n: Counter[str] = Counter()
         self.d: Counter[str] = Counter()
 
-    def add(self, key: str, decision: SupportDecision | None) -> None:
+    def add(self, key: str, decision: str | None, times: int) -> None:
         if decision in _IN_DENOMINATOR:
-            self.count(key, decision is SupportDecision.ACCEPTED)
+            self.count(key, decision == SupportDecision.ACCEPTED, times)
 
-    def count(self, key: str, hit: bool) -> None:
-        self.d[key] += 1
+    def count(self, key: str, hit: bool, times: int) -> None:
+        self.d[key] += times
         if hit:
-            self.n[key] += 1
+            self.n[key] += times
 
     def pct(self, key: str) -> Pct:
         return Pct.of(self.n[key], self.d[key])
@@ -170,40 +185,36 @@ def compute_kpis(
     rows: Iterable[TrackerRow], *, positive_outcomes: frozenset[str] = DEFAULT_POSITIVE_OUTCOMES
 ) -> KpiReport:
     """All KPIs in one pass over ``rows`` (any iterable, consumed once)."""
+    return kpi_report(count_rows(rows), positive_outcomes=positive_outcomes)
+
+
+def kpi_report(counts: KpiCounts, *,
+               positive_outcomes: frozenset[str] = DEFAULT_POSITIVE_OUTCOMES) -> KpiReport:
+    """Every figure from the counts: a pass over the distinct keys (thousands), not the rows."""
     positive = frozenset(code.strip().upper() for code in positive_outcomes)
     visits = 0
     bands: Counter[str] = Counter()
     idva, prosecution = _Tally(), _Tally()  # key "" is the overall figure
     outcomes = _Tally()  # keys "", "q:<quarter>", "b:<bcu>", "qb:<quarter>|<bcu>"
-    referrals = {column: Counter[str]() for column in REFERRAL_COLUMNS}
-    first: datetime | None = None
-    last: datetime | None = None
-
-    for row in rows:
-        visits += 1
-        if first is None or row.police_visit_at < first:
-            first = row.police_visit_at
-        if last is None or row.police_visit_at > last:
-            last = row.police_visit_at
-        band = row.time_band
-        hour = row.visit_hour_band
-        bands[band.value if band else ""] += 1
-        idva.add("", row.idva_support)
-        prosecution.add("", row.prosecution_support)
-        if band is not None:
-            idva.add("band:" + band.value, row.idva_support)
+    for (band, hour, idva_decision, prosecution_decision), times in counts.support.items():
+        visits += times
+        bands[band] += times
+        idva.add("", idva_decision, times)
+        prosecution.add("", prosecution_decision, times)
+        if band:
+            idva.add("band:" + band, idva_decision, times)
         if hour is not None:
-            idva.add("hour:" + hour, row.idva_support)
-            prosecution.add("hour:" + hour, row.prosecution_support)
-        for column in REFERRAL_COLUMNS:
-            decision = getattr(row, column)
+            idva.add("hour:" + hour, idva_decision, times)
+            prosecution.add("hour:" + hour, prosecution_decision, times)
+    for (quarter, bcu, outcome), times in counts.outcomes.items():
+        hit = outcome in positive
+        for key in ("", "q:" + quarter, "b:" + bcu, f"qb:{quarter}|{bcu}"):
+            outcomes.count(key, hit, times)
+    referrals = {column: Counter[str]() for column in REFERRAL_COLUMNS}
+    for decisions, times in counts.referrals.items():
+        for column, decision in zip(REFERRAL_COLUMNS, decisions, strict=True):
             if decision is not None:
-                referrals[column][decision.value] += 1
-        if row.outcome_code is not None:
-            hit = row.outcome_code in positive
-            quarter = row.financial_quarter
-            for key in ("", "q:" + quarter, "b:" + row.bcu.value, f"qb:{quarter}|{row.bcu.value}"):
-                outcomes.count(key, hit)
+                referrals[column][decision] += times
 
     with_visit = visits - bands[""]
     quarters = sorted(key[2:] for key in outcomes.d if key.startswith("q:"))
@@ -232,8 +243,8 @@ def compute_kpis(
         positive_outcomes_by_quarter_and_bcu=by_quarter_bcu,
         visits_by_time_band={b: bands[b] for b in TIME_BANDS},
         visits_without_idva_visit=bands[""],
-        period_from=first,
-        period_to=last,
+        period_from=counts.first,
+        period_to=counts.last,
         positive_outcome_codes=tuple(sorted(positive, key=_outcome_order)),
         chi_square={
             "idva_support_by_time_band": chi_square(idva, [f"band:{b}" for b in TIME_BANDS]),
