@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, String, and_, func, or_, select, type_coerce
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy import or_, select
 
 from fieldapp.domain import records as r
 from fieldapp.domain.clock import DUE_SOON, TARGET, utc_now
@@ -18,6 +16,7 @@ from fieldapp.domain.errors import NotFound
 from fieldapp.services import case_state
 from fieldapp.store import orm
 from fieldapp.store.audit import Action
+from fieldapp.store.engine import utc_text
 from fieldapp.store.uow import UnitOfWork
 
 
@@ -30,59 +29,67 @@ class BoardFilter:
     open_only: bool = False
 
 
-def _filtered(query: Select, flt: BoardFilter, now: datetime) -> Select:
-    c = orm.Case
+# The board reads plain SQL so that each query can name its index: without statistics SQLite's
+# choice between walking a board index in page order and scanning the table then sorting every
+# match depends on the LIMIT value (a visited page completing a nearly full page of pending
+# cases took the scan and sort: ~45 ms at 50,000 cases against ~5 ms). INDEXED BY also makes a
+# renamed or dropped index fail loudly (tests) instead of quietly slowing the board.
+_SUMMARY = ("SELECT id, police_ref, pseudonym, bcu, district, police_visit_at,"
+            " first_idva_visit_at, allocated_to, status FROM cases")
+_PENDING = "first_idva_visit_at IS NULL"
+_VISITED = "first_idva_visit_at IS NOT NULL"
+# Both indexes (migration 0004) hold every column a filter or a search tests, so those run on
+# index entries and a table row is read for each case shown only.
+_BY_PENDING = " INDEXED BY ix_cases_board"  # first_idva_visit_at, police_visit_at, ...
+_BY_TIME = " INDEXED BY ix_cases_board_by_time"  # police_visit_at, first_idva_visit_at, ...
+_ELAPSED_DAYS = "julianday(first_idva_visit_at) - julianday(police_visit_at)"
+# Each state's clause and the thresholds it binds (before ``now`` by these amounts).
+_STATE: dict[ClockState, tuple[str, tuple[timedelta, ...]]] = {
+    ClockState.OVERDUE: (f"{_PENDING} AND police_visit_at <= ?", (TARGET,)),
+    ClockState.DUE_SOON: (f"{_PENDING} AND police_visit_at > ? AND police_visit_at <= ?",
+                          (TARGET, TARGET - DUE_SOON)),
+    ClockState.ON_TIME: (f"{_PENDING} AND police_visit_at > ?", (TARGET - DUE_SOON,)),
+    ClockState.MET: (f"{_VISITED} AND {_ELAPSED_DAYS} <= 1.0", ()),
+    ClockState.MISSED: (f"{_VISITED} AND {_ELAPSED_DAYS} > 1.0", ()),
+}
+
+
+@dataclass(frozen=True)
+class _Where:
+    """A board filter as SQL terms and their parameters, in order (qmark style)."""
+
+    terms: tuple[str, ...]
+    params: tuple[str, ...]
+
+    def sql(self, *more: str) -> str:
+        terms = (*self.terms, *more)
+        return f" WHERE {' AND '.join(terms)}" if terms else ""
+
+
+def _where(flt: BoardFilter, now: datetime) -> _Where:
+    terms: list[str] = []
+    params: list[str] = []
     if flt.allocated_to is not None:
-        query = query.where(_unindexed(c.allocated_to) == flt.allocated_to)
+        terms.append("allocated_to = ?")
+        params.append(flt.allocated_to)
     if flt.bcu is not None:
-        query = query.where(_unindexed(c.bcu) == flt.bcu.value)
+        terms.append("bcu = ?")
+        params.append(flt.bcu.value)
     if flt.open_only:
-        query = query.where(c.status == "OPEN")
+        terms.append("status = 'OPEN'")
     text = flt.search.strip()
     if text:
-        # SQLite's LIKE already ignores case for ASCII letters and only for them, as its lower()
-        # lowers only them: so this matches exactly what lower(x) LIKE lower(p) matched, without
-        # two function calls per row and column.
+        # SQLite's LIKE ignores case for ASCII letters and only for them, as its lower() lowers
+        # only them: this matches exactly what lower(x) LIKE lower(p) matched.
         pattern = f"%{text.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(c.police_ref.like(pattern), c.pseudonym.like(pattern)))
+        terms.append("(police_ref LIKE ? OR pseudonym LIKE ?)")
+        params += [pattern, pattern]
     if flt.state is not None:
-        query = query.where(_state_clause(flt.state, now))
-    return query
-
-
-def _unindexed(column: ColumnElement[str]) -> ColumnElement[str]:
-    """``+column``: the same value, but SQLite will not pick the column's own index for it.
-
-    An IDVA's cases are a sixth of the board; read through ix_cases_allocated_to they cost a
-    table row each and a sort, where the board indexes test the column on their entries in page
-    order and stop at the page's last row.
-    """
-    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
-
-
-def _state_clause(state: ClockState, now: datetime):
-    c = orm.Case
-    pending = c.first_idva_visit_at.is_(None)
-    overdue_before = now - TARGET
-    due_soon_before = now - (TARGET - DUE_SOON)
-    elapsed_days = func.julianday(c.first_idva_visit_at) - func.julianday(c.police_visit_at)
-    return {
-        ClockState.OVERDUE: and_(pending, c.police_visit_at <= overdue_before),
-        ClockState.DUE_SOON: and_(pending, c.police_visit_at > overdue_before,
-                                  c.police_visit_at <= due_soon_before),
-        ClockState.ON_TIME: and_(pending, c.police_visit_at > due_soon_before),
-        ClockState.MET: and_(~pending, elapsed_days <= 1.0),
-        ClockState.MISSED: and_(~pending, elapsed_days > 1.0),
-    }[state]
-
-
-def _summary_columns() -> Select:
-    """The board's columns as stored text: decoding 200 rows' times with strptime through the
-    column types cost more than the query itself."""
-    c = orm.Case
-    return select(*(type_coerce(col, String) for col in (
-        c.id, c.police_ref, c.pseudonym, c.bcu, c.district, c.police_visit_at,
-        c.first_idva_visit_at, c.allocated_to, c.status)))
+        clause, befores = _STATE[flt.state]
+        terms.append(f"({clause})")
+        # Stored text compares in time order, bound as the column type (UtcDateTime) bound it.
+        params += [utc_text(now - before) for before in befores]
+    return _Where(tuple(terms), tuple(params))
 
 
 def _when(stored: str | None) -> datetime | None:
@@ -100,37 +107,43 @@ def _summary(row: Sequence[str | None]) -> r.CaseSummary:
     )
 
 
+def _rows(uow: UnitOfWork, sql: str, params: tuple[object, ...]) -> list[Sequence]:
+    # Through SQLAlchemy's connection (not the raw cursor): bound values stay hidden in errors.
+    return list(uow.session.connection().exec_driver_sql(sql, params))
+
+
 def board_page(*, uow: UnitOfWork, flt: BoardFilter, offset: int = 0, limit: int = 200,
                now: datetime | None = None) -> list[r.CaseSummary]:
     """Cases awaiting their IDVA visit first, least time left first; then visited cases, the
-    most recent police visit first.
+    most recent police visit first (ties by id).
 
     Two index-ordered queries (one per group) rather than one sort over every row, so a page
-    costs the same at 50,000 cases as at 500. The two board indexes (migration 0004) hold every
-    column a filter or a search tests, so a search walks index entries in board order, stops at
-    the page's last match, and reads table rows for the matches only.
+    costs the same at 50,000 cases as at 500: each walks its index in page order, testing the
+    filters on index entries, and stops at the page's last match.
     """
-    now = now or utc_now()
-    c = orm.Case
-    pending = _filtered(_summary_columns(), flt, now).where(c.first_idva_visit_at.is_(None))
-    pending_total = uow.session.execute(
-        pending.with_only_columns(func.count()).order_by(None)).scalar_one() if offset else None
-    rows: list[Sequence[str | None]] = []
+    where = _where(flt, now or utc_now())
+    pending_total = None
+    if offset:
+        pending_total = _rows(uow, f"SELECT count(*) FROM cases{_BY_PENDING}"
+                              f"{where.sql(_PENDING)}", where.params)[0][0]
+    rows: list[Sequence] = []
     if pending_total is None or offset < pending_total:
-        rows = list(uow.session.execute(pending.order_by(c.police_visit_at, c.id)
-                                        .offset(offset).limit(limit)))
+        rows = _rows(uow, f"{_SUMMARY}{_BY_PENDING}{where.sql(_PENDING)}"
+                     " ORDER BY police_visit_at, id LIMIT ? OFFSET ?",
+                     (*where.params, limit, offset))
         if len(rows) == limit:
             return [_summary(row) for row in rows]
         pending_total = offset + len(rows)
-    visited = _filtered(_summary_columns(), flt, now).where(c.first_idva_visit_at.is_not(None))
-    rows += uow.session.execute(visited.order_by(c.police_visit_at.desc(), c.id)
-                                .offset(max(0, offset - pending_total)).limit(limit - len(rows)))
+    rows += _rows(uow, f"{_SUMMARY}{_BY_TIME}{where.sql(_VISITED)}"
+                  " ORDER BY police_visit_at DESC, id LIMIT ? OFFSET ?",
+                  (*where.params, limit - len(rows), max(0, offset - pending_total)))
     return [_summary(row) for row in rows]
 
 
 def board_count(*, uow: UnitOfWork, flt: BoardFilter, now: datetime | None = None) -> int:
-    query = _filtered(select(func.count()).select_from(orm.Case), flt, now or utc_now())
-    return uow.session.execute(query).scalar_one()
+    """Cases matching ``flt``, counted on the board index's entries (no table row read)."""
+    where = _where(flt, now or utc_now())
+    return _rows(uow, f"SELECT count(*) FROM cases{_BY_TIME}{where.sql()}", where.params)[0][0]
 
 
 def get_case(*, uow: UnitOfWork, case_id: UUID, purpose: str = "case opened",
