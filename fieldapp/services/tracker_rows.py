@@ -1,4 +1,7 @@
-"""The vault's visits as tracker v1 rows: the one projection that export and the KPIs share.
+"""The vault's visits as tracker v1 rows: the projection export and import comparisons use.
+
+(The KPIs count the same stored values without building rows: services.kpi, tracker.kpi_stored;
+both read offer statuses through the same tables, and tests hold the two paths equal.)
 
 Built with a handful of set-based queries (per 2,000 named visits, or one scan per table for
 all of them), reading only the columns a tracker row needs as plain tuples (no ORM objects, no
@@ -17,7 +20,8 @@ from uuid import UUID
 
 from fieldapp.domain.enums import OfferStatus
 from fieldapp.store.uow import UnitOfWork
-from fieldapp.tracker import ReferralDecision, SupportDecision, TrackerRow
+from fieldapp.tracker import TrackerRow
+from fieldapp.tracker.kpi_stored import REFERRAL_FOR_STATUS, SUPPORT_FOR_STATUS
 
 REFERRAL_COLUMN = {
     "REFUGE": "ref_refuge", "HOUSING": "ref_housing", "MENTAL_HEALTH": "ref_mental_health",
@@ -25,15 +29,6 @@ REFERRAL_COLUMN = {
 }
 COLUMN_REFERRAL = {v: k for k, v in REFERRAL_COLUMN.items()}
 
-_SUPPORT = {
-    OfferStatus.ACCEPTED: SupportDecision.ACCEPTED, OfferStatus.DECLINED: SupportDecision.DECLINED,
-    OfferStatus.UNDECIDED: SupportDecision.UNDECIDED, OfferStatus.OFFERED: SupportDecision.UNDECIDED,
-    OfferStatus.NOT_OFFERED: SupportDecision.NOT_OFFERED,
-}
-_REFERRAL = {
-    OfferStatus.ACCEPTED: ReferralDecision.ACCEPTED, OfferStatus.DECLINED: ReferralDecision.DECLINED,
-    OfferStatus.OFFERED: ReferralDecision.OFFERED, OfferStatus.UNDECIDED: ReferralDecision.OFFERED,
-}
 BATCH = 2000
 
 
@@ -132,8 +127,8 @@ class _Related:
                     self.goals.get(case_id, []), goal_lists)
 
 
-_SUPPORT_TEXT = {status.value: decision for status, decision in _SUPPORT.items()}
-_REFERRAL_TEXT = {status.value: decision for status, decision in _REFERRAL.items()}
+_SUPPORT_TEXT = SUPPORT_FOR_STATUS  # the KPIs counted from the vault read statuses the same way
+_REFERRAL_TEXT = REFERRAL_FOR_STATUS
 
 
 def _row(visit: tuple, offers, risk: tuple | None, extra: tuple | None, outcome: str | None,

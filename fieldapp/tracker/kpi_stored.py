@@ -20,10 +20,10 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from fieldapp.domain import clock
-from fieldapp.domain.enums import Bcu, TimeBand
+from fieldapp.domain.enums import Bcu, OfferStatus, TimeBand
 from fieldapp.tracker.kpi import KpiFilter
 from fieldapp.tracker.kpi_counts import KpiCounts, ReferralKey
-from fieldapp.tracker.row import REFERRAL_COLUMNS, _outcome
+from fieldapp.tracker.row import REFERRAL_COLUMNS, ReferralDecision, SupportDecision, _outcome
 
 STATUS_CODES: dict[str, int] = {
     "ACCEPTED": 1, "DECLINED": 2, "UNDECIDED": 3, "OFFERED": 4, "NOT_OFFERED": 5,
@@ -36,11 +36,23 @@ REFERRAL_SHIFT: dict[str, int] = {  # the referral target each tracker column st
 }
 OTHER_SHIFT = 6 + FIELD * len(REFERRAL_COLUMNS)  # other offers: status checked, else ignored
 
-# The tracker's reading of each status (tracker_rows: OFFERED is still undecided for support;
-# a referral not offered is no referral).
-_SUPPORT = {0: None, 1: "ACCEPTED", 2: "DECLINED", 3: "UNDECIDED", 4: "UNDECIDED",
-            5: "NOT_OFFERED"}
-_REFERRAL = {0: None, 1: "ACCEPTED", 2: "DECLINED", 3: "OFFERED", 4: "OFFERED", 5: None}
+# The tracker's reading of each stored offer status (tracker_rows uses the same tables): OFFERED
+# is still undecided for support; a referral not offered is no referral.
+SUPPORT_FOR_STATUS: dict[str, SupportDecision] = {
+    "ACCEPTED": SupportDecision.ACCEPTED, "DECLINED": SupportDecision.DECLINED,
+    "UNDECIDED": SupportDecision.UNDECIDED, "OFFERED": SupportDecision.UNDECIDED,
+    "NOT_OFFERED": SupportDecision.NOT_OFFERED,
+}
+REFERRAL_FOR_STATUS: dict[str, ReferralDecision] = {
+    "ACCEPTED": ReferralDecision.ACCEPTED, "DECLINED": ReferralDecision.DECLINED,
+    "OFFERED": ReferralDecision.OFFERED, "UNDECIDED": ReferralDecision.OFFERED,
+}
+assert set(STATUS_CODES) == set(SUPPORT_FOR_STATUS) == {status.value for status in OfferStatus}
+_SUPPORT: dict[int, str | None] = {0: None} | {
+    code: SUPPORT_FOR_STATUS[status].value for status, code in STATUS_CODES.items()}
+_REFERRAL: dict[int, str | None] = {0: None} | {
+    code: (d.value if (d := REFERRAL_FOR_STATUS.get(status)) else None)
+    for status, code in STATUS_CODES.items()}
 _MASK = (1 << FIELD) - 1
 _BCUS = frozenset(b.value for b in Bcu)
 
