@@ -145,3 +145,59 @@ def test_minute_tick_moves_countdown(qtbot, model: BoardModel, big_board: BigBoa
     with qtbot.waitSignal(model.dataChanged):
         model.tick(big_board.now + timedelta(minutes=61))
     assert model.index(0, COL_TIME_LEFT).data() != before
+
+
+def _counts_read(engine, action) -> tuple[int, list[str]]:
+    """How many count queries ``action`` ran, and the order the model's signals came in."""
+    from sqlalchemy import event
+
+    counted: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest) -> None:
+        if "count(" in statement.lower():
+            counted.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        order = action()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return len(counted), order
+
+
+def _signal_order(qtbot, model: BoardModel, flt: BoardFilter) -> list[str]:
+    order: list[str] = []
+    model.page_loaded.connect(lambda _n: order.append("page"))
+    model.count_loaded.connect(lambda _n: order.append("count"))
+    _load(qtbot, model, flt)
+    return order
+
+
+def test_short_first_page_is_the_count(qtbot, model: BoardModel, big_context, big_board: BigBoard):
+    """A first page shorter than a page holds every match: no second scan to count them."""
+    counts, order = _counts_read(big_context.store.engine,
+                                 lambda: _signal_order(qtbot, model, BoardFilter(search="pr-0123")))
+    assert counts == 0 and order == ["page", "count"]
+    assert model.total() == model.rowCount() == 100
+
+
+def test_full_first_page_then_the_count(qtbot, model: BoardModel, big_context,
+                                        big_board: BigBoard):
+    """The count is read after the first page, not beside it (one read transaction at a time)."""
+    counts, order = _counts_read(big_context.store.engine,
+                                 lambda: _signal_order(qtbot, model, BoardFilter(search="pr-01")))
+    assert counts == 1 and order == ["page", "count"]
+    assert model.rowCount() == PAGE_SIZE
+    assert model.total() == _expected(big_board, lambda r: "PR-01" in r["police_ref"])
+
+
+def test_exactly_one_page_of_matches_is_counted(qtbot, big_context, big_board: BigBoard):
+    """A first page exactly full may be the last: the count is read, not guessed."""
+    board = BoardModel(clock=lambda: big_board.now, page_size=100)
+    board._factory = big_context.uow
+    try:
+        counts, _order = _counts_read(
+            big_context.store.engine, lambda: _signal_order(qtbot, board, BoardFilter(search="pr-0123")))
+        assert counts == 1 and board.total() == board.rowCount() == 100
+    finally:
+        board.detach()
