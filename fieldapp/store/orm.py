@@ -95,7 +95,8 @@ class Offer(Tracked, Base):
 
     __tablename__ = "offers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    visit_id: Mapped[UUID] = mapped_column(ForeignKey("visits.id"), index=True)
+    # No index of its own: the unique constraint's index leads with visit_id (migration 0005).
+    visit_id: Mapped[UUID] = mapped_column(ForeignKey("visits.id"))
     offer_type: Mapped[str] = mapped_column(String(24))
     target: Mapped[str] = mapped_column(String(32), default="")
     status: Mapped[str] = mapped_column(String(12))
