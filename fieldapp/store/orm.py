@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from fieldapp.store.types import IsoDate, JsonText, UtcDateTime, UuidText
@@ -41,7 +41,9 @@ class Incident(Tracked, Base):
     officers: Mapped[list] = mapped_column(JsonText, default=list)
 
 
-_BOARD_TESTED = ("police_ref", "pseudonym", "allocated_to", "bcu", "status")
+# Every column a board filter or search tests, in the board's index order (migration 0004).
+_BOARD = ("police_visit_at", "first_idva_visit_at", "police_ref", "pseudonym", "allocated_to",
+          "bcu", "status")
 
 
 class Case(Tracked, Base):
@@ -61,11 +63,10 @@ class Case(Tracked, Base):
 
     incident: Mapped[Incident] = relationship()
     visits: Mapped[list[Visit]] = relationship(back_populates="case", order_by="Visit.created_at")
-    # The board's page orders (pending by police visit time; everything by police visit time),
-    # each holding every column a board filter or search tests (migration 0004).
+    # The board's page orders: every case, and (partial) those awaiting their first IDVA visit.
     __table_args__ = (
-        Index("ix_cases_board", "first_idva_visit_at", "police_visit_at", *_BOARD_TESTED),
-        Index("ix_cases_board_by_time", "police_visit_at", "first_idva_visit_at", *_BOARD_TESTED),
+        Index("ix_cases_board_by_time", *_BOARD),
+        Index("ix_cases_board_pending", *_BOARD, sqlite_where=text("first_idva_visit_at IS NULL")),
     )
 
 

@@ -18,7 +18,8 @@ from fieldapp.store import Store, schema
 from fieldapp.store.engine import integrity_problems, open_engine
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-BOARD_COLUMNS = ["police_ref", "pseudonym", "allocated_to", "bcu", "status"]
+BOARD_COLUMNS = ["police_visit_at", "first_idva_visit_at", "police_ref", "pseudonym",
+                 "allocated_to", "bcu", "status"]
 
 
 def _indexes(engine) -> dict[str, list[str]]:
@@ -79,14 +80,16 @@ def test_upgrade_from_0003_keeps_rows_and_answers(tmp_path):
     assert schema.current_revision(engine) == "0004"
     assert (tmp_path / "fieldapp.db.before-0003.bak").exists()
     after = _indexes(engine)
-    assert after["ix_cases_board"] == ["first_idva_visit_at", "police_visit_at", *BOARD_COLUMNS]
-    assert after["ix_cases_board_by_time"] == [
-        "police_visit_at", "first_idva_visit_at", *BOARD_COLUMNS]
-    assert "ix_cases_police_visit_at" not in after and "ix_cases_bcu" not in after
+    assert after["ix_cases_board_by_time"] == after["ix_cases_board_pending"] == BOARD_COLUMNS
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"),
+                            {"n": "ix_cases_board_pending"}).scalar_one().endswith(
+            "WHERE first_idva_visit_at IS NULL")
     # Every other index of the table is untouched.
-    assert {k: v for k, v in after.items() if not k.startswith("ix_cases_board")} == {
-        k: v for k, v in before.items()
-        if k not in ("ix_cases_board", "ix_cases_police_visit_at", "ix_cases_bcu")}
+    replaced = ("ix_cases_board", "ix_cases_police_visit_at", "ix_cases_bcu")
+    assert not set(replaced) & set(after)
+    assert {k: v for k, v in after.items() if not k.startswith("ix_cases_board_")} == {
+        k: v for k, v in before.items() if k not in replaced}
     with engine.connect() as conn:
         assert conn.execute(text("SELECT * FROM cases ORDER BY id")).all() == rows_before
     assert integrity_problems(engine) == []
@@ -125,4 +128,18 @@ def test_downgrade_restores_the_0003_indexes(tmp_path):
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0003")
     assert _indexes(engine) == at_0003
+    engine.dispose()
+
+
+def test_orm_declarations_match_the_migrated_schema(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from fieldapp.store import orm
+
+    db = tmp_path / "fieldapp.db"
+    engine = open_engine(db, os.urandom(32).hex())
+    schema.upgrade(engine, db_path=db)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), orm.Base.metadata) == []
     engine.dispose()
