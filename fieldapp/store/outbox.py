@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from fieldapp.domain.ids import new_id
+from fieldapp.store.cursor import dbapi_of
 from fieldapp.store.engine import insert_tuples, json_text
-from fieldapp.store.orm import Meta, OutboxOp
+from fieldapp.store.orm import OutboxOp
 
 _HLC_KEY = "hlc"
 _DEVICE_KEY = "device_id"
@@ -36,47 +38,60 @@ class Hlc:
 
 
 def device_id(session: Session) -> str:
-    row = session.get(Meta, _DEVICE_KEY)
-    if row is None:
-        row = Meta(key=_DEVICE_KEY, value=uuid.uuid4().hex[:12])
-        session.add(row)
-        session.flush()
-    return row.value
+    db = dbapi_of(session)
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_DEVICE_KEY,)).fetchone()
+    if row is not None:
+        return row[0]
+    node = uuid.uuid4().hex[:12]
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (_DEVICE_KEY, node))
+    return node
 
 
-# The device id and clock rows are looked up once per transaction and then held in
-# ``session.info``: the session's identity map holds unmodified rows only weakly, so without a
-# reference each tick re-read both rows (two queries per operation, twelve per visit save). Keyed
-# by the transaction object: a later transaction, which may follow another writer's commit, reads
-# them afresh.
+# The device id and the last clock reading are looked up once per transaction and then held in
+# ``session.info`` (a visit save ticks once per section). Keyed by the transaction object: a later
+# transaction, which may follow another writer's commit, reads them afresh. Both rows are read and
+# written on the transaction's cursor, not through the ORM: a session holds unmodified rows only
+# weakly, and the ORM round trips cost more than the visit's own inserts.
 _ROWS_KEY = "fieldapp.outbox.meta"
 
 
-def tick(session: Session, *, now_ms: int | None = None) -> Hlc:
-    """Advance the clock for a local event: monotonic even if the wall clock steps back."""
+def _last(session: Session) -> tuple[str, Hlc | None]:
     txn = session.get_transaction()
     cached = session.info.get(_ROWS_KEY)
     if cached is not None and txn is not None and cached[0] is txn:
-        node, row = cached[1], cached[2]
-    else:
-        node = device_id(session)
-        row = session.get(Meta, _HLC_KEY)
+        return cached[1], cached[2]
+    node = device_id(session)
+    row = dbapi_of(session).execute("SELECT value FROM meta WHERE key = ?", (_HLC_KEY,)).fetchone()
+    return node, None if row is None else Hlc.decode(row[0])
+
+
+def _store(session: Session, node: str, last: Hlc | None, nxt: Hlc) -> None:
+    sql = ("INSERT INTO meta (value, key) VALUES (?, ?)" if last is None
+           else "UPDATE meta SET value = ? WHERE key = ?")
+    dbapi_of(session).execute(sql, (nxt.encode(), _HLC_KEY))
+    session.info[_ROWS_KEY] = (session.get_transaction(), node, nxt)
+
+
+def _advance(session: Session, now_ms: int | None) -> tuple[str, Hlc | None, Hlc]:
+    """The device id, the stored clock and the next reading (monotonic even if the wall clock
+    steps back); nothing is written yet."""
+    node, stored = _last(session)
     wall = int(time.time() * 1000) if now_ms is None else now_ms
-    last = Hlc.decode(row.value) if row else Hlc(0, 0, node)
+    last = stored or Hlc(0, 0, node)
     nxt = Hlc(wall, 0, node) if wall > last.wall_ms else Hlc(last.wall_ms, last.counter + 1, node)
-    if row is None:
-        row = Meta(key=_HLC_KEY, value=nxt.encode())
-        session.add(row)
-        session.flush()
-    else:
-        row.value = nxt.encode()
-    session.info[_ROWS_KEY] = (session.get_transaction(), node, row)
+    return node, stored, nxt
+
+
+def tick(session: Session, *, now_ms: int | None = None) -> Hlc:
+    """Advance the clock for a local event."""
+    node, stored, nxt = _advance(session, now_ms)
+    _store(session, node, stored, nxt)
     return nxt
 
 
 def enqueue(session: Session, *, entity: str, entity_id: object, op: str, payload: dict) -> OutboxOp:
     item = OutboxOp(
-        op_id=uuid.uuid4(), hlc=tick(session).encode(), entity=entity, entity_id=str(entity_id),
+        op_id=new_id(), hlc=tick(session).encode(), entity=entity, entity_id=str(entity_id),
         op=op, payload=payload, status="pending",
     )
     session.add(item)
@@ -94,11 +109,10 @@ def enqueue_many(session: Session, items: list[tuple[str, object, str, dict]]) -
     """
     if not items:
         return
-    first = tick(session)
-    wall, counter, node = first.wall_ms, first.counter, first.node
-    rows = [(str(uuid.uuid4()), f"{wall:015d}-{counter + i:05d}-{node}", entity, str(entity_id), op,
+    node, stored, first = _advance(session, None)
+    wall, counter = first.wall_ms, first.counter
+    rows = [(str(new_id()), f"{wall:015d}-{counter + i:05d}-{node}", entity, str(entity_id), op,
              json_text(payload), "pending")
             for i, (entity, entity_id, op, payload) in enumerate(items)]
-    last = Hlc(wall, counter + len(items) - 1, node)
-    session.info[_ROWS_KEY][2].value = last.encode()
+    _store(session, node, stored, Hlc(wall, counter + len(items) - 1, node))
     insert_tuples(session.connection(), OutboxOp.__table__, _COLUMNS, rows)
