@@ -13,13 +13,13 @@ work, 25x a plain sqlite3 write of the same rows (docs/benchmarks.md).
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from fieldapp.domain import records as r
 from fieldapp.domain.errors import NotFound, Problem, RecordInvalid
+from fieldapp.domain.ids import new_id
 from fieldapp.domain.rules import check_visit_after_police
 from fieldapp.services import case_state
 from fieldapp.services.case_state import (
@@ -98,7 +98,7 @@ class CaseWriter:
         stored = [utc_text(wanted["idva_visit_at"])] + [
             _bit(wanted[k]) if k in VISIT_BOOLS else wanted[k] for k in VISIT_FIELDS[1:]]
         if row is None:
-            row = VisitRow(id=uuid.uuid4(), values=dict.fromkeys(VISIT_FIELDS), updated_at=self.now,
+            row = VisitRow(id=new_id(), values=dict.fromkeys(VISIT_FIELDS), updated_at=self.now,
                            row_version=0)
             self.db.execute(
                 f"INSERT INTO visits (id, case_id, {', '.join(VISIT_FIELDS)}, created_at, "
@@ -217,7 +217,7 @@ class CaseWriter:
         if entry.corrects is not None and not any(v["entry_id"] == entry.corrects
                                                   for v in state.voice):
             raise RecordInvalid([Problem("corrects", "the entry being corrected is not in this case")])
-        row = {"entry_id": uuid.uuid4(), "words": entry.words, "verbatim": entry.verbatim,
+        row = {"entry_id": new_id(), "words": entry.words, "verbatim": entry.verbatim,
                "goals": [g.value for g in entry.goals],
                "consent_to_share": plain(entry.consent_to_share),
                "consent_scope": [s.value for s in entry.consent_scope], "corrects": entry.corrects,
