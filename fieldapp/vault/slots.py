@@ -25,7 +25,7 @@ import copy
 import json
 import logging
 import os
-import uuid
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +66,10 @@ _SLOT_KEYS = {
     PASSPHRASE: {"slot_id", "type", "kdf", "nonce", "wrapped_dek"},
     RECOVERY: {"slot_id", "type", "suite", "key_id", "sealed_dek"},
 }
+
+# The database id exactly as str(uuid.UUID(...)) writes it (lower-case, hyphenated), checked
+# without importing uuid: reading the slot file is on the start path, before the first paint.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 #: Forward migrations: ``MIGRATIONS[n]`` turns a format-``n`` document into format ``n + 1``.
 #: Format 1 is the first, so the table is empty. A step must not change anything an existing
@@ -140,11 +144,9 @@ def _check_document(doc: dict[str, Any]) -> None:
     """Structural check of a current-format document; per-slot crypto checks happen on use."""
     if set(doc) != _TOP_KEYS:
         raise VaultTampered("The key slot file has missing or unexpected fields.")
-    try:
-        if str(uuid.UUID(doc["db_uuid"])) != doc["db_uuid"]:
-            raise ValueError
-    except (TypeError, ValueError, AttributeError):
-        raise VaultTampered("The key slot file's database id is malformed.") from None
+    db_uuid = doc["db_uuid"]
+    if not isinstance(db_uuid, str) or not _CANONICAL_UUID.fullmatch(db_uuid):
+        raise VaultTampered("The key slot file's database id is malformed.")
     for key in ("user", "role", "created_at"):
         if not isinstance(doc[key], str):
             raise VaultTampered("The key slot file's header is malformed.")
@@ -185,6 +187,8 @@ def new_document(*, db_uuid: str, user: str, role: str, created_at: str) -> dict
 
 
 def new_slot_id() -> str:
+    import uuid  # only when writing a slot; see _CANONICAL_UUID
+
     return uuid.uuid4().hex
 
 

@@ -13,15 +13,12 @@ import copy
 import logging
 import os
 import threading
-import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fieldapp.domain.enums import Role
 from fieldapp.vault import backoff as _backoff
 from fieldapp.vault.atomic import atomic_write, ensure_private_dir
 from fieldapp.vault.backoff import Backoff
@@ -50,8 +47,9 @@ from fieldapp.vault.slots import (
 )
 
 # fieldapp.vault.recovery (HPKE, X25519) and, through slots and kdf, ``cryptography`` itself are
-# imported only where a key is derived or sealed: Vault.open reads the slot file's JSON and runs
-# before the unlock window shows, where every import delays the first paint.
+# imported only where a key is derived or sealed, and what only creating a vault needs (uuid,
+# datetime, the roles) only in create: Vault.open reads the slot file's JSON and runs before the
+# unlock window shows, where every import delays the first paint.
 
 __all__ = ["Vault", "VaultInfo"]
 
@@ -116,6 +114,10 @@ class Vault:
         already holds a slot file or a database (:class:`VaultExists`): a database without its
         slots is unreadable, and a new key would not open it.
         """
+        import uuid
+        from datetime import UTC, datetime
+
+        from fieldapp.domain.enums import Role
         from fieldapp.vault.recovery import load_public_key, make_recovery_slot
 
         folder = Path(folder)

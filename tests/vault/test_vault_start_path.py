@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+import pytest
 from vault_helpers import PASSPHRASE
 
-from fieldapp.vault import Vault
+from fieldapp.vault import Vault, VaultTampered
 
 
 def _run(code: str) -> str:
@@ -39,3 +42,18 @@ def test_recovery_keypair_is_still_exported(tmp_path: Path) -> None:
     assert generate_recovery_keypair is direct
     public, private = generate_recovery_keypair(tmp_path / "keys", key_password=b"pw for the test")
     assert public.is_file() and private.is_file()
+
+
+def test_database_id_must_stay_in_the_form_uuid_writes(folder: Path) -> None:
+    """The id is checked with a pattern now (no uuid import): the same ids pass as before."""
+    Vault.create(folder, passphrase=bytearray(PASSPHRASE), user="u1", role="idva").lock()
+    path = folder / Vault.SLOTS_NAME
+    doc = json.loads(path.read_text())
+    canonical = str(uuid.UUID(doc["db_uuid"]))
+    assert doc["db_uuid"] == canonical and Vault.open(folder).info.db_uuid == canonical
+    for other in (canonical.upper(), "{" + canonical + "}", canonical.replace("-", ""),
+                  canonical + "\n", canonical[:-1] + "g", 7, None):
+        doc["db_uuid"] = other
+        path.write_text(json.dumps(doc))
+        with pytest.raises(VaultTampered):
+            Vault.open(folder)
