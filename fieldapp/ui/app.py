@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 import fieldapp.ui.qt_compat  # noqa: F401 - first, before any Qt call (see module)
 from fieldapp import log as applog
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from fieldapp.ui.main_window import MainWindow
 
 # The unlock window shows before SQLAlchemy, the services and the main window are imported
-# (about a second): they load in a worker while the passphrase is typed (see _warm_up).
+# (about a second): they load in a worker, started once the window is first painted, while the
+# passphrase is typed (see _warm_up).
 MAIN_MODULES = ("fieldapp.ui.main_window", "fieldapp.ui.context")
 
 log = logging.getLogger(__name__)
@@ -91,8 +92,9 @@ class AppFlow(QObject):
             return
         self.unlock_window = UnlockWindow(vault)
         self.unlock_window.unlocked.connect(lambda store: self._unlocked(vault, store))
+        # Not before the first paint: the worker would hold the GIL while the window draws.
+        self.unlock_window.first_painted.connect(lambda: tasks.run_task(_warm_up))
         self.unlock_window.show()
-        tasks.run_task(_warm_up)
 
     def _unlocked(self, vault: Vault, store: object) -> None:
         from fieldapp.ui.context import AppContext
@@ -121,6 +123,8 @@ class AppFlow(QObject):
         self.main_window_opened.emit(window)
 
     def _fatal(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # rare; its enums cost time at start-up
+
         self.failed.emit(message)
         QMessageBox.critical(None, APP_TITLE, message)
         self._quit()

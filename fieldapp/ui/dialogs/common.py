@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtCore import QObject, QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -56,25 +56,42 @@ class FieldMessage(QFrame):
         super().__init__(parent)
         self._field = field
         self.setObjectName("fieldMessage")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(em(self, 0.4), em(self, 0.2), em(self, 0.4), em(self, 0.2))
-        self._icon = QLabel(self)
-        self._text = QLabel(self)
-        self._text.setWordWrap(True)
-        self._text.setTextFormat(Qt.TextFormat.PlainText)
-        self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self._text, 1)
+        self._icon: QLabel | None = None  # built with the first message (see _parts)
+        self._text: QLabel | None = None
         self.hide()
 
+    def _parts(self) -> tuple[QLabel, QLabel]:
+        """The icon and text labels, made on first use.
+
+        Not in ``__init__``: most messages are never shown, and the icon's alignment needs
+        PySide6's ``Qt`` namespace, whose ~90 enum classes take ~15 ms to build; the unlock
+        window holds one of these messages and must paint before anything it can do without.
+        """
+        if self._icon is None or self._text is None:
+            from PySide6.QtCore import Qt
+
+            layout = QHBoxLayout(self)
+            layout.setContentsMargins(em(self, 0.4), em(self, 0.2), em(self, 0.4), em(self, 0.2))
+            self._icon = QLabel(self)
+            self._text = QLabel(self)
+            self._text.setWordWrap(True)
+            self._text.setTextFormat(Qt.TextFormat.PlainText)
+            self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(self._text, 1)
+        return self._icon, self._text
+
     def text(self) -> str:
-        return self._text.text() if self.isVisibleTo(self.parentWidget()) else ""
+        if self._text is None or not self.isVisibleTo(self.parentWidget()):
+            return ""
+        return self._text.text()
 
     def show_message(self, text: str, tone: Tone = Tone.ERROR) -> None:
         icon_name, fg, bg = tone.value
         side = self.fontMetrics().height()
-        self._icon.setPixmap(icon(icon_name).pixmap(QSize(side, side)))
-        self._text.setText(text)
+        picture, words = self._parts()
+        picture.setPixmap(icon(icon_name).pixmap(QSize(side, side)))
+        words.setText(text)
         border = f"1px solid {fg}" if tone is Tone.ERROR else "none"
         self.setStyleSheet(
             f"#fieldMessage {{ border: {border}; border-radius: 3px; background: {bg}; }}"
@@ -84,7 +101,8 @@ class FieldMessage(QFrame):
         self.show()
 
     def clear_message(self) -> None:
-        self._text.clear()
+        if self._text is not None:
+            self._text.clear()
         if self._field is not None:
             self._field.setAccessibleDescription("")
         self.hide()
@@ -116,6 +134,17 @@ class BusyRow(QWidget):
 
     def text(self) -> str:
         return self._label.text()
+
+
+def set_enum_property(obj: QObject, name: str, keys: str) -> None:
+    """Set a Qt enum or flags property by its key names, e.g. ``("alignment", "AlignHCenter")``.
+
+    The same setter runs as ``label.setAlignment(Qt.AlignmentFlag.AlignHCenter)``; the windows
+    shown before the first paint use this to avoid touching PySide6's ``Qt`` namespace, which
+    builds all of its ~90 enum classes (~15 ms) the first time it is used.
+    """
+    if not obj.setProperty(name, keys):
+        raise ValueError(f"{type(obj).__name__} has no {name} property taking {keys!r}")
 
 
 def stacked(parent: QWidget, *widgets: QWidget) -> QWidget:

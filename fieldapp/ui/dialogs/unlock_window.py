@@ -14,10 +14,18 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, guarded, scaled_font
+from fieldapp.ui.dialogs.common import (
+    BusyRow,
+    FieldMessage,
+    Tone,
+    em,
+    guarded,
+    scaled_font,
+    set_enum_property,
+)
 from fieldapp.ui.icons import icon
 from fieldapp.ui.tasks import run_task
 from fieldapp.vault import BackoffActive, Vault, VaultLocked, VaultTampered, WrongPassphrase
@@ -64,14 +72,15 @@ class UnlockPanel(QWidget):
         self.picture = QLabel(card)
         side = em(self, 4)
         self.picture.setPixmap(icon("lock").pixmap(QSize(side, side)))
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # Alignments by key name, not Qt.AlignmentFlag, to paint sooner: see set_enum_property.
+        set_enum_property(self.picture, "alignment", "AlignHCenter")
         self.picture.setMinimumHeight(side)
         self.heading = QLabel(heading, card)
         self.heading.setFont(scaled_font(self, 1.6, bold=True))
-        self.heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        set_enum_property(self.heading, "alignment", "AlignHCenter")
         self.intro = QLabel(intro, card)
         self.intro.setWordWrap(True)
-        self.intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        set_enum_property(self.intro, "alignment", "AlignHCenter")
         prompt = QLabel(self.tr("&Passphrase"), card)
         self.passphrase = QLineEdit(card)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -204,9 +213,14 @@ class UnlockWindow(QWidget):
     """The first window on every start after the first: unlock, then the main window opens."""
 
     unlocked = Signal(object)  # the opened Store
+    # Once, just after the first frame is drawn: work that can wait (importing the main
+    # window's modules) starts then, so that it does not compete with the first paint.
+    first_painted = Signal()
 
     def __init__(self, vault: Vault, parent: QWidget | None = None):
         super().__init__(parent)
+        self._painted = False  # first_painted sent
+        self._shown_unpainted = False  # shown, and not painted since
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(icon("lock"))
         self.panel = UnlockPanel(
@@ -220,4 +234,18 @@ class UnlockWindow(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.panel.reset()
+        self._shown_unpainted = True
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if self._shown_unpainted:
+            self._shown_unpainted = False
+            QTimer.singleShot(0, self, self._after_paint)  # once this frame is on screen
+
+    def _after_paint(self) -> None:
+        # The back-off is read in a worker (a file); started before the first paint, that
+        # worker would compete with it. Any wait still shows at once: the field is empty.
         self.panel.check_backoff()
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
