@@ -3,8 +3,9 @@
 One streaming pass counts how many visits share each combination of what the KPIs read
 (kpi_counts: a few hundred combinations, never 100,000 rows in memory); every figure is then
 made here from those counts, however they were counted (from TrackerRows by compute_kpis, or
-straight from the vault's stored text by kpi_stored). Percentages are made at the end from exact integer arithmetic and rounded half up to one decimal,
-the way a person checks them with a calculator. Definitions follow tracker v1's KPI section:
+straight from the vault's stored text by kpi_stored). Percentages are made at the end from
+exact integer arithmetic and rounded half up to one decimal, the way a person checks them with
+a calculator. Definitions follow tracker v1's KPI section:
 
 - within 24 h: LE_24H rows / rows with an IDVA visit;
 - support accepted: ACCEPTED / (ACCEPTED + DECLINED + UNDECIDED); NOT_OFFERED and empty are out;
