@@ -124,12 +124,29 @@ shared tuples, so memory stays at tens of MB. Every row still goes through `Trac
 validation. 10,000 visits: 6.6 s -> 0.6 s; 100,000: 11.3 s with the first change alone ->
 6.3-8.2 s with the sequential scans.
 
-What stands in the way of 5 s (100,000 visits, measured by phase): reading and decrypting the
-pages the rows live in (~3 s: the offers alone are 420,000 rows), building and
-validating 100,000 `TrackerRow` objects (~1.4 s), the KPI engine over those objects (the
-baseline, ~1.3-1.9 s, in `tracker/kpi.py`) and reportlab (~0.8 s). What would remove it: the
-KPIs aggregated in SQL (GROUP BY over the stored columns: counts per band, quarter, BCU) rather
-than per-row Python objects, or a small KPI summary table kept up to date as visits are saved and
-imported; both are changes to `services/kpi.py`/`tracker/kpi.py`, outside this work.
+Second pass (this session), profiled with cProfile and per-phase timers at 100,000 visits:
+building and validating 100,000 `TrackerRow`s, with every offer, risk and extra read for them,
+was ~60 % of the time, and the per-row KPI pass (time-zone conversions for each row's band, hour
+band and quarter; ~650,000 tally calls) most of the rest. Changed: the one KPI engine
+(`tracker/kpi.py`) now makes every figure from counts per distinct key (`tracker/kpi_counts.py`:
+a few hundred combinations of band, hour band, decisions, quarter, BCU and outcome);
+`compute_kpis` counts them from TrackerRows, and the vault counts them straight from its stored
+values (`tracker/kpi_stored.py`, `services/kpi.py`), so dashboard, PDF and CLI still share one
+engine. The vault path makes three plain reads: offers in one table scan folded in SQL to one
+integer per visit (three bits per decision), outcomes per case, and visits joined to their cases;
+times are parsed from the stored text and rounded to whole seconds as TrackerRow rounds them, and
+the Europe/London facts (local date, quarter, hour band) are worked out once per UTC hour, since
+the offset only changes on the hour. Unknown statuses, BCUs and outcome codes, and an IDVA visit
+before the police visit, still raise as validation did; export still validates every row. Tests
+compare the counted engine with the per-row engine it replaced (kept as
+`tests/tracker/kpi_reference.py`) with hypothesis around clock changes, and the stored-value path
+with validated tracker rows on generated data. Result, old and new alternating in one session:
+6.6-7.7 s -> 1.3-2.1 s; Python peak memory 47 -> 30 MB. The baseline (`compute_kpis` over the
+same rows in memory) also fell, from ~1.6 s to 0.6-0.8 s, as it now counts by key.
+
+What remains (100,000 visits): the offers scan and fold (~0.75 s: 420,000 rows, larger than the
+32 MiB page cache, so decrypted on every report), visits joined to cases (~0.4-0.6 s), the
+counting loop (~0.4 s) and reportlab (~0.15-0.3 s). If it is ever needed, a small KPI summary
+kept up to date as visits are saved and imported would remove most of it.
 """,
 }
