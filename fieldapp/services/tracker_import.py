@@ -12,6 +12,8 @@ import csv
 import io
 import uuid
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,11 +21,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from fieldapp.domain.clock import utc_now
-from fieldapp.services import capture
+from fieldapp.services import capture, tracker_bulk
 from fieldapp.services.tracker_rows import COLUMN_REFERRAL, tracker_rows
 from fieldapp.store import audit, orm, outbox
 from fieldapp.store.audit import Action
-from fieldapp.store.engine import insert_tuples, json_text, utc_text
+from fieldapp.store.engine import utc_text
 from fieldapp.store.uow import UnitOfWork
 from fieldapp.tracker import RowRejection, TrackerRow, read_tracker
 
@@ -35,6 +37,8 @@ IMPORT_CACHE_KIB = 65_536
 longer fit the default 2 MiB, and every miss is a page read and decrypt. Put back before the
 commit, so the connection goes back to the pool with its usual cache."""
 _ROW_FIELDS = tuple(TrackerRow.model_fields)
+_Batch = dict[uuid.UUID, tuple[int, TrackerRow, tracker_bulk.Prepared]]
+"""visit id -> (line, row, the row's stored form should it be new)"""
 
 
 @dataclass
@@ -75,49 +79,116 @@ def import_tracker(
     *, uow: UnitOfWork, path: Path, progress: Callable[[int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None, uk_dates: bool = False,
 ) -> ImportReport:
-    """Read ``path`` and apply it; commits each batch. ``progress`` gets the last line read."""
-    with read_tracker(path, uk_dates=uk_dates) as reader:
+    """Read ``path`` and apply it; commits each batch. ``progress`` gets the last line committed.
+
+    One batch is written (on a second thread) while the next is read and checked: the writes run
+    mostly inside SQLite, which lets go of the GIL, so the two overlap on a two-core machine. The
+    session is only ever used by one thread at a time: the reader waits for the writer before
+    it hands over the next batch, and before it returns or raises.
+    """
+    with read_tracker(path, uk_dates=uk_dates) as reader, _Writer() as writer:
         report = ImportReport(file_name=reader.name)
-        batch: dict[uuid.UUID, tuple[int, TrackerRow]] = {}
+        batch: _Batch = {}
+        pending: list[RowRejection] = []  # read but not yet handed over with a batch
         last_line = reader.header_line
-        for item in reader:
+        for count, item in enumerate(reader):
             if isinstance(item, RowRejection):
-                report.rejected.append(item)
+                pending.append(item)
                 last_line = item.line
                 continue
+            if count % 512 == 0 and writer.busy() and should_cancel and should_cancel():
+                break  # stop reading; the batch being written is still committed below
             line = reader.current_line
             if item.visit_id in batch or len(batch) >= BATCH_ROWS:
-                _apply(uow, batch, report)
-                batch = {}
-                if progress:
-                    progress(last_line)
-                if should_cancel and should_cancel():
-                    report.cancelled, report.stopped_after_line = True, last_line
-                    report.warnings = reader.warnings
+                if _finished(writer, report, progress, should_cancel):
                     return report
-            batch[item.visit_id] = (line, item)
+                _hand_over(writer, uow, batch, pending, report, last_line, reader.warnings)
+                batch, pending = {}, []
+            # Stored form made here, while the previous batch is written on the other thread.
+            batch[item.visit_id] = (line, item, tracker_bulk.prepare(item))
             last_line = line
-        _apply(uow, batch, report)
-        if progress:
-            progress(last_line)
-        report.warnings = reader.warnings
-    return report
+        else:
+            if _finished(writer, report, progress, should_cancel):
+                return report
+            _hand_over(writer, uow, batch, pending, report, last_line, reader.warnings)
+            _finished(writer, report, progress, None)
+            report.warnings = reader.warnings
+            return report
+        # Cancelled while reading: what was handed over is committed, the rest is not written.
+        _finished(writer, report, progress, lambda: True)
+        return report
 
 
-def _apply(uow: UnitOfWork, batch: dict[uuid.UUID, tuple[int, TrackerRow]], report: ImportReport) -> None:
-    if not batch:
-        return
-    conn = uow.session.connection()
-    usual = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+class _Writer:
+    """One batch at a time on a second thread; the result (or error) is collected by wait()."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-import")
+        self._job: Future[None] | None = None
+        self.done: tuple[int, list[str]] | None = None  # (last line, warnings) of the last batch
+
+    def submit(self, fn: Callable[[], None], done: tuple[int, list[str]]) -> None:
+        assert self._job is None
+        self._job, self.done = self._pool.submit(fn), done
+
+    def busy(self) -> bool:
+        return self._job is not None and not self._job.done()
+
+    def wait(self) -> tuple[int, list[str]] | None:
+        """Block until the batch in hand is committed (re-raising its error); its (line, warnings)."""
+        job, self._job = self._job, None
+        if job is None:
+            return None
+        job.result()
+        return self.done
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Even when the reader fails, the session must be idle before the caller rolls back.
+        if self._job is not None:
+            futures.wait([self._job])
+        self._pool.shutdown(wait=True)
+
+
+def _hand_over(writer: _Writer, uow: UnitOfWork, batch: _Batch,
+               pending: list[RowRejection], report: ImportReport, last_line: int,
+               warnings: list[str]) -> None:
+    # Rejections the reader found come before those the batch adds, as when it ran inline.
+    report.rejected.extend(pending)
+    if batch:
+        writer.submit(lambda: _apply(uow, batch, report), (last_line, warnings))
+
+
+def _finished(writer: _Writer, report: ImportReport, progress: Callable[[int], None] | None,
+              should_cancel: Callable[[], bool] | None) -> bool:
+    """Wait for the batch in hand, report its progress; True when the import should stop there."""
+    done = writer.wait()
+    if done is None:
+        return False
+    line, warnings = done
+    if progress:
+        progress(line)
+    if should_cancel and should_cancel():
+        report.cancelled, report.stopped_after_line = True, line
+        report.warnings = warnings
+        return True
+    return False
+
+
+def _apply(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> None:
+    db = uow.dbapi()
+    usual = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
         _apply_rows(uow, batch, report)
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(usual)}")
+        db.execute(f"PRAGMA cache_size = {int(usual)}")
     uow.commit()
 
 
-def _apply_rows(uow: UnitOfWork, batch: dict[uuid.UUID, tuple[int, TrackerRow]], report: ImportReport) -> None:
+def _apply_rows(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> None:
     found = _existing_ids(uow, list(batch))
     existing = ({row.visit_id: row for row in tracker_rows(uow=uow, visit_ids=found)}
                 if found else {})
@@ -125,7 +196,7 @@ def _apply_rows(uow: UnitOfWork, batch: dict[uuid.UUID, tuple[int, TrackerRow]],
         orm.RiskAssessment.visit_id.in_(list(existing)), orm.RiskAssessment.answers.is_not(None)))
     ) if existing else set()
     for visit_id in list(batch):
-        line, row = batch[visit_id]
+        line, row, _ = batch[visit_id]
         old = existing.get(visit_id)
         if visit_id in checklists and old is not None and (
                 (old.dash_score, old.marac_referral) != (row.dash_score, row.marac_referral)):
@@ -135,10 +206,10 @@ def _apply_rows(uow: UnitOfWork, batch: dict[uuid.UUID, tuple[int, TrackerRow]],
                 "differs from the risk checklist recorded in the app for this visit; change the "
                 "checklist in the app, or make the sheet agree with it")))
             del batch[visit_id]
-    new_rows = [row for _, row in batch.values() if row.visit_id not in existing]
+    new_rows = [new for _, row, new in batch.values() if row.visit_id not in existing]
     now = utc_now()
     _insert_new(uow, new_rows, now)
-    for _, row in batch.values():
+    for _, row, _ in batch.values():
         old = existing.get(row.visit_id)
         if old is None:
             continue
@@ -152,12 +223,12 @@ def _apply_rows(uow: UnitOfWork, batch: dict[uuid.UUID, tuple[int, TrackerRow]],
 
 def _existing_ids(uow: UnitOfWork, ids: list[uuid.UUID]) -> list[uuid.UUID]:
     """Which of ``ids`` the vault already holds: one primary-key probe per id, no ORM."""
-    conn = uow.session.connection()
+    db = uow.dbapi()
     found: list[uuid.UUID] = []
     for start in range(0, len(ids), 500):
         chunk = [str(i) for i in ids[start:start + 500]]
         sql = f"SELECT id FROM visits WHERE id IN ({', '.join('?' for _ in chunk)})"
-        found.extend(uuid.UUID(v) for (v,) in conn.exec_driver_sql(sql, tuple(chunk)))
+        found.extend(uuid.UUID(v) for (v,) in db.execute(sql, chunk))
     return found
 
 
@@ -166,56 +237,14 @@ def _stamp(uow: UnitOfWork, now: datetime) -> dict:
             "row_version": 1}
 
 
-_TRACKED = ("created_at", "created_by", "updated_at", "updated_by", "row_version")
-_INCIDENT = ("id", "police_ref", "bcu", "district", "police_visit_at", "officers", *_TRACKED)
-_CASE = ("id", "incident_id", "pseudonym", "victim_name", "allocated_to", "status", "police_ref",
-         "bcu", "district", "police_visit_at", "first_idva_visit_at", *_TRACKED)
-_VISIT = ("id", "case_id", "note", "idva_visit_at", "mode", "idva_code", "police_risk_grade",
-          "repeat_victim", "repeat_suspect", "children_in_household", "safe_to_talk",
-          "suspect_location", "encompass_notified", *_TRACKED)
-_OFFER = ("visit_id", "offer_type", "target", "status", "decline_reason", *_TRACKED)
-_EXTRA = ("visit_id", "dash_score", "marac_referral", "victim_goals")
-_OUTCOME = ("case_id", "outcome_code", "outcome_date", *_TRACKED)
-_EMPTY_LIST = json_text([])
-
-
-def _insert_new(uow: UnitOfWork, rows: list[TrackerRow], now: datetime) -> None:
-    """Set-based inserts of whole new rows: tuples in stored form, one executemany per table."""
+def _insert_new(uow: UnitOfWork, rows: list[tracker_bulk.Prepared], now: datetime) -> None:
+    """Set-based inserts of whole new rows (tracker_bulk), then their outbox and audit rows."""
     if not rows:
         return
-    at = utc_text(now)
-    stamp = (at, uow.actor, at, uow.actor, 1)
-    incidents, cases, visits, offers, extras, outcomes, ops, entries = ([] for _ in range(8))
-    for row in rows:
-        incident_id, case_id = str(uuid.uuid4()), uuid.uuid4()
-        case, visit = str(case_id), str(row.visit_id)
-        ref, bcu, district = row.police_incident_ref, row.bcu.value, row.district or ""
-        police_at, idva_at = utc_text(row.police_visit_at), utc_text(row.idva_visit_at)
-        incidents.append((incident_id, ref, bcu, district, police_at, _EMPTY_LIST, *stamp))
-        cases.append((case, incident_id, capture.pseudonym_for(case_id), "", row.idva_code or "",
-                      "OPEN", ref, bcu, district, police_at, idva_at, *stamp))
-        visits.append((visit, case, "", idva_at, _v(row.visit_mode), row.idva_code or "",
-                       _v(row.police_risk_grade), row.repeat_victim, row.repeat_suspect,
-                       row.children_in_household, None, None, None, *stamp))
-        offers.extend((visit, o["offer_type"], o["target"], o["status"], None, *stamp)
-                      for o in _offer_values(row))
-        extras.append((visit, row.dash_score, row.marac_referral,
-                       json_text([g.value for g in row.victim_goals])))
-        if row.outcome_code:
-            outcomes.append((case, row.outcome_code, None, *stamp))
-        ops.append(("tracker_row", visit, "upsert", row.model_dump(mode="json")))
-        entries.append({"action": Action.COLLECTION, "record_type": "visit", "record_id": visit,
-                        "fields": [k for k in _ROW_FIELDS if getattr(row, k) not in (None, ())],
-                        "justification": "tracker import"})
-    s = uow.session
-    conn = s.connection()
-    for table, columns, values in (
-            (orm.Incident, _INCIDENT, incidents), (orm.Case, _CASE, cases), (orm.Visit, _VISIT, visits),
-            (orm.Offer, _OFFER, offers), (orm.TrackerExtra, _EXTRA, extras),
-            (orm.Outcome, _OUTCOME, outcomes)):
-        insert_tuples(conn, table.__table__, columns, values)
-    outbox.enqueue_many(s, ops)
-    audit.append_many(s, actor=uow.actor, entries=entries, at=now)
+    tracker_bulk.insert_rows(uow.dbapi(), [new.values for new in rows], at=utc_text(now),
+                             actor=uow.actor)
+    outbox.enqueue_many(uow.session, [new.operation for new in rows])
+    audit.append_many(uow.session, actor=uow.actor, at=now, entries=[new.entry for new in rows])
 
 
 def _visit_values(row: TrackerRow) -> dict:
