@@ -44,7 +44,7 @@ class Store:
                         f"the database failed its integrity check ({len(problems)} problem(s)); "
                         "restore it from the hub or a backup"
                     )
-            schema.upgrade(engine, db_path=vault.db_path)
+            _upgrade(engine, vault.db_path)
             _check_owner(engine, user=vault.info.user, role=vault.info.role)
         except DatabaseError as exc:
             close_engine(engine)
@@ -67,6 +67,28 @@ class Store:
 
     def close(self) -> None:
         close_engine(self.engine)
+
+
+def _upgrade(engine: Engine, db_path: Path) -> None:
+    """Migrate to this version's schema; a failure says what happened, not "wrong key".
+
+    The key was already checked, so a database error here is the migration's, and the upgrade
+    runs in one transaction: the file is left as it was, with the copy taken beforehand beside it.
+    """
+    current = schema.current_revision(engine)
+    if current is not None and not schema.knows_revision(current):
+        raise StoreCorrupt(
+            "this database was written by a newer version of fieldapp; update fieldapp on this "
+            "laptop before opening it (nothing was changed)"
+        )
+    try:
+        schema.upgrade(engine, db_path=db_path)
+    except DatabaseError as exc:
+        raise StoreCorrupt(
+            "the database could not be brought up to date for this version of fieldapp, so it "
+            "was left as it was (a copy taken before the upgrade is beside it); ask a "
+            "coordinator to check it"
+        ) from exc
 
 
 def _check_owner(engine: Engine, *, user: str, role: str) -> None:

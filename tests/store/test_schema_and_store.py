@@ -141,3 +141,61 @@ def test_an_edited_role_in_the_key_file_is_refused(tmp_path):
     with pytest.raises(StoreCorrupt, match="different user or role"):
         Store.open(vault)
     vault.lock()
+
+
+def _vault_at(tmp_path, revision):
+    """A real vault whose database stands at an older schema revision."""
+    from fieldapp.store import Store
+    from fieldapp.vault import Vault
+
+    folder = tmp_path / "v"
+    vault = Vault.create(folder, passphrase=bytearray(b"correct horse battery staple"),
+                         user="idva1", role="idva")
+    Store.open(vault)
+    vault.lock()
+    vault = Vault.open(folder)
+    vault.unlock(bytearray(b"correct horse battery staple"))
+    engine = open_engine(vault.db_path, vault.raw_key_hex())
+    schema_down(engine, revision)
+    return vault, engine
+
+
+def schema_down(engine, revision):
+    from alembic import command
+
+    cfg = schema._config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def test_a_failed_migration_says_so_and_leaves_the_database_as_it_was(tmp_path):
+    from fieldapp.store import Store, StoreCorrupt
+
+    vault, engine = _vault_at(tmp_path, "0003")
+    with engine.begin() as conn:  # in the way of what 0004 creates
+        conn.execute(text("CREATE INDEX ix_cases_board_by_time ON cases (bcu)"))
+    engine.dispose()
+    with pytest.raises(StoreCorrupt, match="could not be brought up to date") as caught:
+        Store.open(vault)
+    assert "key" not in str(caught.value)
+    engine = open_engine(vault.db_path, vault.raw_key_hex())
+    assert schema.current_revision(engine) == "0003"
+    assert integrity_problems(engine) == []
+    engine.dispose()
+    assert (vault.db_path.with_name(vault.db_path.name + ".before-0003.bak")).exists()
+    vault.lock()
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):
+    from fieldapp.store import Store, StoreCorrupt
+
+    vault, engine = _vault_at(tmp_path, schema.head_revision())
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    before = vault.db_path.read_bytes()
+    with pytest.raises(StoreCorrupt, match="newer version of fieldapp"):
+        Store.open(vault)
+    assert vault.db_path.read_bytes() == before
+    vault.lock()
