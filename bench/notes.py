@@ -77,14 +77,36 @@ Changed (`store/engine.py`): a 32 MiB page cache per connection (`PRAGMA cache_s
 140-190 ms, the same as the plain-sqlite3 baseline running the same queries; peak RSS unchanged (~210 MB, most
 of it Qt). Trade-off: more decrypted pages held in the process's memory (never on disk).
 
-What stands in the way of 50 ms: the query plan, in `services/queries.py` (not changed here).
-Measured on the vault with the 32 MiB cache: the same query without the index walk
-(`FROM cases NOT INDEXED`, i.e. scan once and sort the few matches) takes ~31 ms for a full
-reference against ~90 ms; a broad prefix ('L') is 1.5 ms with the index and ~24 ms without. So:
-when the search is longer than a couple of characters, order by `+police_visit_at` (or
-`NOT INDEXED`); or add a covering index `(first_idva_visit_at, police_visit_at, police_ref,
-pseudonym)` in a migration so the LIKE is tested on index entries without row lookups; or an
-FTS5 trigram index, which answers `LIKE '%...%'` directly.
+Second pass (this session): profiled the whole keystroke (time inside `board_page` against time
+to the model's `page_loaded`, cProfile of `board_page`, EXPLAIN QUERY PLAN for every filter
+combination). Three things: with a search, the page query scanned the whole cases table (or every
+pending case's row) to test the LIKE; the count ran beside the page, but every transaction began
+`BEGIN IMMEDIATE`, so the page queued behind the count's full scan; and building 200 rows through
+the ORM decoded four timestamps per row with `strptime`, which cost more than the query for short
+searches. Without statistics, SQLite chose between walking an index in page order and scanning
+then sorting every match according to the LIMIT: a visited page completing a nearly full pending
+page took the scan and sort (~45 ms against ~5 ms).
+
+Changed: migration 0004 replaces `ix_cases_board`, `ix_cases_police_visit_at` and
+`ix_cases_bcu` with two indexes carrying every column the filters and the search test:
+`ix_cases_board_by_time` (police visit time, first IDVA visit time, reference, pseudonym,
+allocated IDVA, BCU, status) and `ix_cases_board_pending`, the same made partial (cases still
+awaiting their first IDVA visit). Every filter and the search are tested on index entries, and a
+page stops at its last match. The board queries are plain SQL naming their index (`INDEXED BY`),
+so the plan no longer follows the LIMIT; counts read index entries only. The search is a plain
+LIKE (SQLite's LIKE ignores case for ASCII letters only, exactly as its `lower()` does; tested on
+non-ASCII values). Rows are read as stored text and timestamps parsed with `fromisoformat`. The
+board model reads the count after the first page, and a short first page's length is the count.
+Results are identical to the old query for every filter combination, search and page size (the
+pre-0004 query is kept as `tests/services/board_reference.py` and compared), including on a vault
+upgraded from 0003 with data. Same-session figures: p95 65-199 ms before, 10-15 ms after over
+eight runs; peak RSS 208 MB either way.
+
+Not chosen: an FTS5 trigram index. The SQLCipher build has FTS5 and the trigram tokenizer, but
+inserting 100,000 cases with only its insert trigger took 5.9 s against 3.0 s (15,142 pages
+against 12,576), it does not order matches, and one- or two-letter searches fall back to a scan.
+Making the pending index partial instead of a second full-width index kept the tracker import's
+index cost where it was (the full-width version cost +1 s and +23 % pages per 100,000 cases).
 """,
     "import": """
 Profiled with cProfile/pyinstrument and a per-phase process-time split (reading, Python row
