@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -55,11 +54,23 @@ def harden_process() -> None:
             pass
 
 
-def setup(folder: Path, *, debug: bool = False) -> None:
+def _rotating(path: Path) -> logging.Handler:
+    import logging.handlers  # imports socket and pickle: see setup's rotate_later
+
+    return logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                encoding="utf-8")
+
+
+def setup(folder: Path, *, debug: bool = False, rotate_later: bool = False) -> None:
+    """Log to ``folder``/fieldapp.log (rotated at 1 MB, 3 kept) and crashes to crash.log.
+
+    ``rotate_later=True`` writes through a plain file handler until :func:`start_rotating`:
+    the desktop app calls that once its first window is painted, because the rotating
+    handler's module imports socket and pickle (~8 ms before anything shows).
+    """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handler = logging.handlers.RotatingFileHandler(
-        folder / "fieldapp.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    path = folder / "fieldapp.log"
+    handler = logging.FileHandler(path, encoding="utf-8") if rotate_later else _rotating(path)
     handler.setFormatter(RedactingFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -69,3 +80,14 @@ def setup(folder: Path, *, debug: bool = False) -> None:
     crash = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - lives for the process
     os.chmod(folder / "crash.log", 0o600)
     faulthandler.enable(crash)  # frames only: file, function, line; never locals
+
+
+def start_rotating() -> None:
+    """Swap the plain handler left by ``setup(..., rotate_later=True)`` for the rotating one."""
+    root = logging.getLogger()
+    for i, handler in enumerate(root.handlers):
+        if type(handler) is logging.FileHandler:
+            rotating = _rotating(Path(handler.baseFilename))
+            rotating.setFormatter(handler.formatter)
+            root.handlers[i] = rotating
+            handler.close()

@@ -148,11 +148,17 @@ def run_app(args: Sequence[str]) -> int:
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName("fieldapp")
     applog.harden_process()
-    applog.setup(paths.log_dir(folder))
+    applog.setup(paths.log_dir(folder), rotate_later=True)
     settings = load_settings()
     install_translators(app, settings.language)
     flow = AppFlow(folder, settings)
     flow.start()
+    # The log file rotates once the first window is painted (see applog.setup).
+    if flow.unlock_window is not None:
+        flow.unlock_window.first_painted.connect(applog.start_rotating)
+    else:
+        applog.start_rotating()
+    flow.main_window_opened.connect(lambda _window: applog.start_rotating())  # idempotent
     code = app.exec()
     flow.shutdown()
     return int(code)

@@ -42,7 +42,9 @@ class Hook(QObject):
 
 def check():
     if at_paint and "fieldapp.ui.main_window" in sys.modules:  # the worker's warm-up ran
+        import logging
         print("AT FIRST PAINT", at_paint[0])
+        print("LOG HANDLERS", [type(h).__name__ for h in logging.getLogger().handlers])
         app.quit()
 
 hook = Hook()
@@ -64,6 +66,35 @@ def test_unlock_window_paints_before_the_heavy_imports_and_warms_up_after(contex
                           capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "AT FIRST PAINT ([], True)" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert "LOG HANDLERS ['RotatingFileHandler']" in done.stdout  # rotating once painted
+    assert (vault_folder / "logs" / "fieldapp.log").exists()
+
+
+_LOG_SCRIPT = """
+import logging, logging.handlers, sys
+from pathlib import Path
+from fieldapp import log as applog
+root = logging.getLogger()
+applog.setup(Path(sys.argv[1]), rotate_later=True)
+print([type(h).__name__ for h in root.handlers])
+logging.getLogger("fieldapp.test").info("before rotation", extra={"count": 1})
+applog.start_rotating()
+applog.start_rotating()  # a second call changes nothing
+handler = root.handlers[0]
+print([type(h).__name__ for h in root.handlers], handler.maxBytes, handler.backupCount,
+      type(handler.formatter).__name__)
+logging.getLogger("fieldapp.test").info("after rotation %s", "withheld")
+"""
+
+
+def test_log_written_before_rotation_starts_stays_in_the_same_file(tmp_path):
+    done = subprocess.run([sys.executable, "-c", _LOG_SCRIPT, str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.splitlines() == [
+        "['FileHandler']", "['RotatingFileHandler'] 1000000 3 RedactingFormatter"]
+    lines = (tmp_path / "fieldapp.log").read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith("fieldapp.test: before rotation count=1")
+    assert lines[1].endswith("fieldapp.test: after rotation %s [arguments withheld]")
 
 
 def test_back_off_left_from_before_shows_once_the_window_is_painted(qtbot, flows, context,
