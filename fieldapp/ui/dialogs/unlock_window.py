@@ -243,8 +243,9 @@ class UnlockWindow(QWidget):
             QTimer.singleShot(0, self, self._after_paint)  # once this frame is on screen
 
     def _after_paint(self) -> None:
-        # The back-off is read in a worker (a file); started before the first paint, that
-        # worker would compete with it. Any wait still shows at once: the field is empty.
+        # The back-off is read in a worker (it is a file); started before the first paint,
+        # that worker would compete with it. A wait left from earlier attempts shows a frame
+        # later, before anyone can type, and the vault refuses an early attempt regardless.
         self.panel.check_backoff()
         if not self._painted:
             self._painted = True
