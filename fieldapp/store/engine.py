@@ -88,12 +88,31 @@ def close_engine(engine: Engine) -> None:
     engine.dispose()
 
 
+READ_ONLY = "fieldapp_read_only"
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (same pool) for units of work that only read: see below."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 def _use_explicit_transactions(engine: Engine) -> None:
     # pysqlite's implicit transaction handling is off (isolation_level=None); SQLAlchemy issues
     # BEGIN itself so that a transaction really spans every statement of a unit of work.
+    # A writer takes the write lock up front (BEGIN IMMEDIATE), so it never fails half-way on a
+    # busy database. A reader must not: in WAL mode readers never wait for the writer, and a board
+    # search or the dashboard's KPIs holding the write lock made every save queue behind them
+    # (and the board queue behind every import batch). A reader's transaction is a plain BEGIN
+    # with ``query_only`` on, so an accidental write in it fails loudly instead of taking the lock.
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        db = conn.connection.dbapi_connection
+        if conn.get_execution_options().get(READ_ONLY):
+            db.execute("PRAGMA query_only = ON")
+            db.execute("BEGIN")
+        else:
+            db.execute("PRAGMA query_only = OFF")
+            db.execute("BEGIN IMMEDIATE")
 
 
 def verify_key(engine: Engine) -> None:

@@ -15,6 +15,7 @@ from fieldapp.store.engine import (
     close_engine,
     integrity_problems,
     open_engine,
+    read_only,
     verify_key,
 )
 from fieldapp.store.orm import Meta
@@ -30,6 +31,8 @@ class Store:
         self.db_path = db_path
         self.actor = actor
         self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        self.read_session_factory: sessionmaker[Session] = sessionmaker(
+            read_only(engine), expire_on_commit=False)
 
     @classmethod
     def open(cls, vault: Vault, *, check_integrity: bool = False) -> Store:
@@ -59,8 +62,10 @@ class Store:
         vault.add_on_lock(store.close)
         return store
 
-    def uow(self, *, actor: str | None = None) -> UnitOfWork:
-        return UnitOfWork(self, actor=actor or self.actor)
+    def uow(self, *, actor: str | None = None, read_only: bool = False) -> UnitOfWork:
+        """A unit of work; ``read_only`` for reads that log nothing (board pages, KPIs): they
+        never wait for a save or an import batch, and cannot write."""
+        return UnitOfWork(self, actor=actor or self.actor, read_only=read_only)
 
     def integrity_problems(self) -> list[str]:
         return integrity_problems(self.engine)

@@ -25,8 +25,10 @@ T = TypeVar("T")
 
 
 class UnitOfWork:
-    def __init__(self, store: Store, *, actor: str):
-        self._factory: sessionmaker[Session] = store.session_factory
+    def __init__(self, store: Store, *, actor: str, read_only: bool = False):
+        self._factory: sessionmaker[Session] = (
+            store.read_session_factory if read_only else store.session_factory)
+        self.read_only = read_only
         self.actor = actor
         self.session: Session
 

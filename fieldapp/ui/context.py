@@ -21,6 +21,7 @@ class AppContext:
     def role(self) -> str:
         return self.vault.info.role
 
-    def uow(self) -> UnitOfWork:
-        """A fresh unit of work: open it inside the worker function, never on the UI thread."""
-        return self.store.uow()
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        """A fresh unit of work: open it inside the worker function, never on the UI thread.
+        ``read_only`` for reads that record nothing (they never wait behind a save)."""
+        return self.store.uow(read_only=read_only)

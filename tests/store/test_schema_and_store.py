@@ -199,3 +199,26 @@ def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path):
         Store.open(vault)
     assert vault.db_path.read_bytes() == before
     vault.lock()
+
+
+def test_a_read_only_unit_of_work_reads_beside_a_writer_and_cannot_write(store):
+    from sqlalchemy.exc import OperationalError
+
+    from fieldapp.services import queries
+
+    with store.uow() as uow:
+        capture.create_incident(uow=uow, incident=_incident(police_ref="LC-SEEN"))
+        uow.commit()
+    with store.uow() as writer:  # holds the write lock (BEGIN IMMEDIATE) until it leaves
+        capture.create_incident(uow=writer, incident=_incident(police_ref="LC-UNSEEN"))
+        with store.uow(read_only=True) as reader:  # would wait for the lock if it asked for it
+            page = queries.board_page(uow=reader, flt=queries.BoardFilter())
+            assert [c.police_ref for c in page] == ["LC-SEEN"]  # the last committed state
+            with pytest.raises(OperationalError, match="readonly"):
+                reader.session.execute(text("DELETE FROM drafts"))
+        writer.commit()
+    with store.uow() as uow:  # the pooled connection is a writer again
+        capture.create_incident(uow=uow, incident=_incident(police_ref="LC-LATER"))
+        uow.commit()
+    with store.uow(read_only=True) as reader:
+        assert queries.board_count(uow=reader, flt=queries.BoardFilter()) == 3

@@ -58,18 +58,18 @@ SummaryRole = Qt.ItemDataRole.UserRole + 4
 
 _LONDON = QTimeZone(b"Europe/London")
 
-UowFactory = Callable[[], UnitOfWork]
+UowFactory = Callable[..., UnitOfWork]  # AppContext.uow or Store.uow
 Index = QModelIndex | QPersistentModelIndex
 
 
 def _read_page(factory: UowFactory, flt: BoardFilter, offset: int, limit: int,
                now: datetime) -> list[CaseSummary]:
-    with factory() as uow:
+    with factory(read_only=True) as uow:
         return queries.board_page(uow=uow, flt=flt, offset=offset, limit=limit, now=now)
 
 
 def _read_count(factory: UowFactory, flt: BoardFilter, now: datetime) -> int:
-    with factory() as uow:
+    with factory(read_only=True) as uow:
         return queries.board_count(uow=uow, flt=flt, now=now)
 
 

@@ -41,7 +41,7 @@ def vault_report(context: AppContext, flt: Any) -> Any:
     """The KPI report for this vault (worker thread)."""
     from fieldapp.services import kpi  # the lead engineer's module; optional at import time
 
-    with context.uow() as uow:
+    with context.uow(read_only=True) as uow:
         return kpi.vault_kpis(uow=uow, flt=flt)
 
 
