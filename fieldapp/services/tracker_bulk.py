@@ -20,7 +20,7 @@ from fieldapp.domain.ids import new_id
 from fieldapp.services.capture import pseudonym_for
 from fieldapp.services.tracker_rows import COLUMN_REFERRAL
 from fieldapp.store.audit import Action
-from fieldapp.store.engine import json_text, utc_text
+from fieldapp.store.engine import EncodedJson, json_text, utc_text
 from fieldapp.tracker import TrackerRow
 
 # json's own string encoder (the C one): quotes and escapes exactly as json.dumps would, and
@@ -127,6 +127,11 @@ def row_json(row: TrackerRow, *, case_id: UUID, incident_id: UUID, pseudonym: st
     )
 
 
+def payload(row: TrackerRow) -> EncodedJson:
+    """The outbox payload, ``row.model_dump(mode="json")``, with its canonical text made here."""
+    return EncodedJson(row.model_dump(mode="json"))
+
+
 class Prepared(NamedTuple):
     """A new row's stored form: its JSON for the table inserts, outbox operation, audit entry."""
 
@@ -145,7 +150,7 @@ def prepare(row: TrackerRow) -> Prepared:
     values = row.__dict__
     return Prepared(
         row_json(row, case_id=case_id, incident_id=new_id(), pseudonym=pseudonym_for(case_id)),
-        ("tracker_row", visit, "upsert", row.model_dump(mode="json")),
+        ("tracker_row", visit, "upsert", payload(row)),
         {"action": Action.COLLECTION, "record_type": "visit", "record_id": visit,
          "fields": [k for k in _FIELDS if values[k] is not None and values[k] != ()],
          "justification": "tracker import"},

@@ -162,7 +162,22 @@ def utc_text(value: datetime | None) -> str | None:
 
 def json_text(value: Any) -> str | None:
     """Exactly ``JsonText().process_bind_param(value)``: canonical JSON, sorted keys."""
+    if type(value) is EncodedJson:
+        return value.text
     return None if value is None else _json_encode(value)
+
+
+class EncodedJson(dict):
+    """A JSON object that carries its canonical text, made once where it is built (the tracker
+    import makes its outbox payloads on the reading thread, not the writing one): the text is
+    exactly what :func:`json_text` makes of the same dict. Not to be changed after that.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, items: dict[str, Any]):
+        super().__init__(items)
+        self.text: str = _json_encode(items)
 
 
 _SQL: dict[tuple[str, tuple[str, ...]], str] = {}

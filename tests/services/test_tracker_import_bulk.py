@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.services import capture, tracker_import
+from fieldapp.services import capture, tracker_bulk, tracker_import
 from fieldapp.services.tracker_rows import COLUMN_REFERRAL
 from fieldapp.store import orm
-from fieldapp.store.engine import json_text, utc_text
+from fieldapp.store.engine import EncodedJson, json_text, utc_text
 from fieldapp.tracker import COLUMNS, TrackerRow, read_tracker
 
 HEADER = ",".join(c for c in COLUMNS if c not in ("hours_to_idva_visit", "time_band",
@@ -134,6 +134,22 @@ def test_stored_form_equals_the_tuple_inserts(store, tmp_path, shared_dir, monke
             expected[table].extend(values)
     for table in COLUMNS_OF:
         assert actual[table] == typed(expected[table]), table
+    with store.uow() as uow:
+        outbox = uow.dbapi().execute("SELECT entity_id, payload FROM outbox ORDER BY hlc").fetchall()
+        audit = uow.dbapi().execute("SELECT record_id, fields FROM audit_log ORDER BY seq").fetchall()
+    assert outbox == [(str(row.visit_id), json_text(row.model_dump(mode="json"))) for row in rows]
+    assert audit == [(str(row.visit_id), json_text(sorted(
+        k for k, v in row.__dict__.items() if v is not None and v != ()))) for row in rows]
+    for row in rows:
+        made = tracker_bulk.payload(row)
+        assert (dict(made), made.text) == (row.model_dump(mode="json"), json_text(row.model_dump(mode="json")))
+
+
+def test_encoded_json_is_the_canonical_text_whatever_the_key_order():
+    for value in ({"b": 1, "a": [None, True, "\u00e9\"x"]}, {}, {"a": {"z": 1, "y": 2}},
+                  {"b": [[{"d": 1, "c": 2}]], "a": 1.5}):
+        made = EncodedJson(value)
+        assert made == value and made.text == json_text(dict(value)) == json_text(made)
 
 
 def test_incident_ids_are_time_ordered_and_case_ids_random(store, tmp_path):
