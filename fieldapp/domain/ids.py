@@ -24,10 +24,29 @@ _counter = 0
 _COUNTER_MAX = 0xFFF
 
 
+# Random bytes are drawn from the OS 4 KiB at a time: os.urandom lets go of the GIL, and a bulk
+# import making an id per row on one thread while another runs Python waited up to the 5 ms
+# switch interval to get it back, every time.
+_POOL_BYTES = 4096
+_pool = b""
+_pool_at = 0
+
+
+def random_bytes(count: int) -> bytes:
+    """``count`` bytes from the OS's random source (buffered; ``count`` at most 4,096)."""
+    global _pool, _pool_at
+    with _lock:
+        if _pool_at + count > len(_pool):
+            _pool, _pool_at = os.urandom(_POOL_BYTES), 0
+        chunk = _pool[_pool_at:_pool_at + count]
+        _pool_at += count
+    return chunk
+
+
 def new_id() -> UUID:
     """A new time-ordered UUID; strictly greater than the previous one from this process."""
     global _last_ms, _counter
-    random_bits = int.from_bytes(os.urandom(10), "big")
+    random_bits = int.from_bytes(random_bytes(10), "big")
     with _lock:
         ms = time.time_ns() // 1_000_000
         if ms > _last_ms:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from fieldapp.domain.ids import new_id
+from fieldapp.domain.ids import new_id, random_bytes
 from fieldapp.services.capture import pseudonym_for
 from fieldapp.services.tracker_rows import COLUMN_REFERRAL
 from fieldapp.store.audit import Action
@@ -145,7 +145,8 @@ _FIELDS = tuple(TrackerRow.model_fields)
 
 def prepare(row: TrackerRow) -> Prepared:
     """Everything a new row writes that does not depend on the vault (ids are made here)."""
-    case_id = uuid4()  # random, not time-ordered: the pseudonym is its first six hex digits
+    # Random, not time-ordered: the pseudonym is its first six hex digits.
+    case_id = UUID(bytes=random_bytes(16), version=4)
     visit = str(row.visit_id)
     values = row.__dict__
     return Prepared(

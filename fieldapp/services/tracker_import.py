@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 from collections.abc import Callable
 from concurrent import futures
@@ -228,14 +229,11 @@ def _apply_rows(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> None:
 
 
 def _existing_ids(uow: UnitOfWork, ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    """Which of ``ids`` the vault already holds: one primary-key probe per id, no ORM."""
-    db = uow.dbapi()
-    found: list[uuid.UUID] = []
-    for start in range(0, len(ids), 500):
-        chunk = [str(i) for i in ids[start:start + 500]]
-        sql = f"SELECT id FROM visits WHERE id IN ({', '.join('?' for _ in chunk)})"
-        found.extend(uuid.UUID(v) for (v,) in db.execute(sql, chunk))
-    return found
+    """Which of ``ids`` the vault already holds: one statement (one primary-key probe per id)."""
+    found = uow.dbapi().execute(
+        "SELECT id FROM visits WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps([str(i) for i in ids]),))
+    return [uuid.UUID(v) for (v,) in found]
 
 
 def _stamp(uow: UnitOfWork, now: datetime) -> dict:

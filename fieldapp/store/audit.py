@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.domain.clock import utc_now
 from fieldapp.store.cursor import dbapi_of
-from fieldapp.store.engine import insert_tuples, json_text
+from fieldapp.store.engine import insert_json, json_text
 from fieldapp.store.orm import AuditEntry
 from fieldapp.store.types import UtcDateTime
 
@@ -143,6 +143,6 @@ def append_many(session: Session, *, actor: str, entries: list[dict], at: dateti
         rows.append((seq, at_text, actor, action, record_type, record_id, json_text(fields),
                      justification, recipient, prev, digest))
         prev = digest
-    insert_tuples(session.connection(), AuditEntry.__table__, _COLUMNS, rows)
+    insert_json(dbapi_of(session), AuditEntry.__table__, _COLUMNS, rows)
     _remember_head(session, seq, prev)
     return len(rows)

@@ -183,6 +183,23 @@ class EncodedJson(dict):
 _SQL: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
+def _check_columns(table: Table, columns: Sequence[str]) -> None:
+    unknown = [c for c in columns if c not in table.columns]
+    missing = [c.name for c in table.columns if c.name not in columns and c.default is not None]
+    if unknown or missing:
+        raise ValueError(f"insert into {table.name}: unknown {unknown}, missing {missing}")
+
+
+def _insert_sql(table: Table, columns: Sequence[str]) -> str:
+    key = (table.name, tuple(columns))
+    sql = _SQL.get(key)
+    if sql is None:
+        _check_columns(table, columns)
+        sql = _SQL[key] = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                           f"VALUES ({', '.join('?' for _ in columns)})")
+    return sql
+
+
 def insert_tuples(conn: Connection, table: Table, columns: Sequence[str],
                   rows: Sequence[tuple]) -> int:
     """INSERT ``rows`` (tuples in stored form, in ``columns`` order) with one executemany.
@@ -191,16 +208,38 @@ def insert_tuples(conn: Connection, table: Table, columns: Sequence[str],
     """
     if not rows:
         return 0
-    key = (table.name, tuple(columns))
-    sql = _SQL.get(key)
-    if sql is None:
-        unknown = [c for c in columns if c not in table.columns]
-        missing = [c.name for c in table.columns if c.name not in columns and c.default is not None]
-        if unknown or missing:
-            raise ValueError(f"insert into {table.name}: unknown {unknown}, missing {missing}")
-        sql = _SQL[key] = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                           f"VALUES ({', '.join('?' for _ in columns)})")
+    sql = _insert_sql(table, columns)
     # Straight to the DB-API cursor (same transaction): SQLAlchemy's statement bookkeeping cost
     # more than a visit save's audit and outbox inserts. sqlite's own errors carry no values.
     conn.connection.dbapi_connection.executemany(sql, rows)
+    return len(rows)
+
+
+_FEW_ROWS = 64
+_rows_json = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+_JSON_SQL: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def insert_json(db: Any, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> int:
+    """INSERT ``rows`` (as for :func:`insert_tuples`) with one statement on the DB-API
+    connection ``db``: the rows go in as one JSON array that SQLite unpacks itself.
+
+    Same stored values as the executemany (text, integers, booleans as 0/1, reals, NULL), but
+    one call that runs without the GIL from start to end. An executemany lets go of the GIL for
+    each row and must then wait to get it back (up to the 5 ms switch interval) whenever another
+    thread is running Python, as the tracker import's reader is while its writer inserts.
+    """
+    if not rows:
+        return 0
+    if len(rows) <= _FEW_ROWS:  # a visit save's handful: no other thread is waiting on it
+        db.executemany(_insert_sql(table, columns), rows)
+        return len(rows)
+    key = (table.name, tuple(columns))
+    sql = _JSON_SQL.get(key)
+    if sql is None:
+        _check_columns(table, columns)
+        picks = ", ".join(f"value->>{i}" for i in range(len(columns)))
+        sql = _JSON_SQL[key] = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                                f"SELECT {picks} FROM json_each(?)")
+    db.execute(sql, (_rows_json(rows),))
     return len(rows)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.domain.ids import new_id
 from fieldapp.store.cursor import dbapi_of
-from fieldapp.store.engine import insert_tuples, json_text
+from fieldapp.store.engine import insert_json, json_text
 from fieldapp.store.orm import OutboxOp
 
 _HLC_KEY = "hlc"
@@ -115,4 +115,4 @@ def enqueue_many(session: Session, items: list[tuple[str, object, str, dict]]) -
              json_text(payload), "pending")
             for i, (entity, entity_id, op, payload) in enumerate(items)]
     _store(session, node, stored, Hlc(wall, counter + len(items) - 1, node))
-    insert_tuples(session.connection(), OutboxOp.__table__, _COLUMNS, rows)
+    insert_json(dbapi_of(session), OutboxOp.__table__, _COLUMNS, rows)

@@ -28,3 +28,10 @@ def test_ids_carry_the_time_and_increase_even_within_one_millisecond() -> None:
 def test_the_random_tail_differs_between_ids() -> None:
     tails = {new_id().int & ((1 << 62) - 1) for _ in range(1000)}
     assert len(tails) == 1000
+
+
+def test_random_bytes_are_fresh_across_refills() -> None:
+    from fieldapp.domain.ids import random_bytes
+
+    chunks = [random_bytes(16) for _ in range(1000)]  # several 4 KiB refills
+    assert all(len(c) == 16 for c in chunks) and len(set(chunks)) == 1000
