@@ -4,6 +4,11 @@ Rows are applied in batches, each batch one transaction. New rows go in with set
 (the 100,000-row target); changed rows are updated one by one and audited as alterations. A
 cancel is honoured between batches, so only whole rows are ever saved and the report says where
 the import stopped.
+
+Two threads share the work: this one reads and checks rows and does every batch's Python (the
+lookups, updates, outbox and audit rows); a second one runs the batch's big inserts and its
+commit, which SQLite does without the GIL, while this one reads the next batch. They hand the
+session over in turn and never use it at the same time.
 """
 
 from __future__ import annotations
@@ -163,7 +168,7 @@ def _hand_over(writer: _Writer, uow: UnitOfWork, batch: _Batch,
                warnings: list[str]) -> None:
     # Rejections the reader found come before those the batch adds, as when it ran inline.
     report.rejected.extend(pending)
-    writer.submit(lambda: _apply(uow, batch, report), (last_line, warnings))
+    writer.submit(_stage(uow, batch, report), (last_line, warnings))
 
 
 def _finished(writer: _Writer, report: ImportReport, progress: Callable[[int], None] | None,
@@ -182,20 +187,37 @@ def _finished(writer: _Writer, report: ImportReport, progress: Callable[[int], N
     return False
 
 
-def _apply(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> None:
+def _stage(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> Callable[[], None]:
+    """Everything for a batch that runs Python, here on the reading thread (while the writer is
+    idle): the lookups, updates, outbox and audit rows. Returns the rest for the writer thread:
+    the new rows' set-based inserts and the commit, which run inside SQLite without the GIL.
+    (Python on the writer thread ran at half speed beside the reader, and the reader's batch
+    waited for it.)"""
     if not batch:
-        return  # a file of rejected rows only: nothing to write, progress is still reported
+        return _nothing  # a file of rejected rows only: progress is still reported
+    rows, now = _apply_rows(uow, batch, report)
+    uow.dbapi()  # pending ORM changes flushed here, not on the writer thread
+    return lambda: _apply(uow, rows, now)
+
+
+def _nothing() -> None:
+    return None
+
+
+def _apply(uow: UnitOfWork, rows: list[str], now: datetime) -> None:
+    """The writer thread's part of a batch: the new rows' set-based inserts, then the commit."""
     db = uow.dbapi()
     usual = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
-        _apply_rows(uow, batch, report)
+        tracker_bulk.insert_rows(db, rows, at=utc_text(now), actor=uow.actor)
     finally:
         db.execute(f"PRAGMA cache_size = {int(usual)}")
     uow.commit()
 
 
-def _apply_rows(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> None:
+def _apply_rows(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> tuple[list[str], datetime]:
+    """Probe, refuse, update and log the batch; the new rows' JSON (tracker_bulk) and the time."""
     found = _existing_ids(uow, list(batch))
     existing = ({row.visit_id: row for row in tracker_rows(uow=uow, visit_ids=found)}
                 if found else {})
@@ -215,7 +237,9 @@ def _apply_rows(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> None:
             del batch[visit_id]
     new_rows = [new for _, row, new in batch.values() if row.visit_id not in existing]
     now = utc_now()
-    _insert_new(uow, new_rows, now)
+    if new_rows:  # their outbox and audit rows; the rows themselves go in on the writer thread
+        outbox.enqueue_many(uow.session, [new.operation for new in new_rows])
+        audit.append_many(uow.session, actor=uow.actor, at=now, entries=[new.entry for new in new_rows])
     for _, row, _ in batch.values():
         old = existing.get(row.visit_id)
         if old is None:
@@ -226,6 +250,7 @@ def _apply_rows(uow: UnitOfWork, batch: _Batch, report: ImportReport) -> None:
         _update(uow, old, row, now)
         report.updated += 1
     report.imported += len(new_rows)
+    return [new.values for new in new_rows], now
 
 
 def _existing_ids(uow: UnitOfWork, ids: list[uuid.UUID]) -> list[uuid.UUID]:
@@ -239,16 +264,6 @@ def _existing_ids(uow: UnitOfWork, ids: list[uuid.UUID]) -> list[uuid.UUID]:
 def _stamp(uow: UnitOfWork, now: datetime) -> dict:
     return {"created_at": now, "created_by": uow.actor, "updated_at": now, "updated_by": uow.actor,
             "row_version": 1}
-
-
-def _insert_new(uow: UnitOfWork, rows: list[tracker_bulk.Prepared], now: datetime) -> None:
-    """Set-based inserts of whole new rows (tracker_bulk), then their outbox and audit rows."""
-    if not rows:
-        return
-    tracker_bulk.insert_rows(uow.dbapi(), [new.values for new in rows], at=utc_text(now),
-                             actor=uow.actor)
-    outbox.enqueue_many(uow.session, [new.operation for new in rows])
-    audit.append_many(uow.session, actor=uow.actor, at=now, entries=[new.entry for new in rows])
 
 
 def _visit_values(row: TrackerRow) -> dict:

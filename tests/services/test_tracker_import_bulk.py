@@ -178,8 +178,8 @@ def test_cancel_while_a_batch_is_written_keeps_whole_batches(store, tmp_path, mo
     written = threading.Event()
     original = tracker_import._apply
 
-    def slow_apply(uow, batch, report):  # the writer is still busy when the reader looks
-        original(uow, batch, report)
+    def slow_apply(uow, rows, now):  # the writer is still busy when the reader looks
+        original(uow, rows, now)
         written.wait(5)
 
     monkeypatch.setattr(tracker_import, "_apply", slow_apply)
@@ -202,11 +202,11 @@ def test_a_failing_batch_raises_and_keeps_earlier_batches(store, tmp_path, monke
     path.write_text("\n".join(lines) + "\n")
     original, calls = tracker_import._apply, []
 
-    def failing(uow, batch, report):
+    def failing(uow, rows, now):
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        original(uow, batch, report)
+        original(uow, rows, now)
 
     monkeypatch.setattr(tracker_import, "_apply", failing)
     with store.uow() as uow, pytest.raises(RuntimeError, match="disk full"):
