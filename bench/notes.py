@@ -142,15 +142,44 @@ ORM `AuditEntry` objects for the chain) cost more than SQLite. Changed:
 - `store/audit.py`, `store/outbox.py`: chained audit rows and outbox operations built as tuples
   (no ORM objects), identical hashes and HLC stamps.
 
-What stands in the way of 10 s and of 5x the csv parse: reading and validating alone (the csv
-parse, `cells.build_row` and `TrackerRow` validation) is ~50 us per row, ~20x the csv module on
-its own, before anything is written; each tracker row becomes ~11 rows and ~25 index entries,
-~12 of them in indexes keyed by random UUIDs, so SQLCipher rewrites and encrypts most of those
-indexes' pages on every batch. What would remove it: fewer random-key indexes on the import path
-(time-ordered ids for incidents and outbox operations; the denormalised `cases` board columns
-carry 7 indexes), offers stored with their visit rather than as four indexed rows, validation
-running in a second process while the first writes (the machine has two cores), or a single
-transaction for the whole file (each page written once; no cancel between batches).
+Second pass (this session), profiled with cProfile on both threads (and the writer run inline),
+per-thread `thread_time` and wall time per phase, replays of the recorded insert tuples against
+SQLCipher and plain SQLite, and variants with indexes dropped. Before: reading and validating
+4.0 s CPU per 100,000 rows, building the stored rows ~7 s, SQL ~12 s plus the commits. Changed:
+- Migration 0005 drops `ix_offers_visit_id`, which the unique (visit_id, offer_type, target)
+  index already covers: 400,000 random-key index entries fewer per import. Incident, visit,
+  voice entry and outbox ids are time-ordered (`domain/ids.py`, the UUIDv7 layout), so their index
+  inserts append. Case ids stay random, because the pseudonym is a case id's first hex digits.
+- The reader reads cells in plain canonical spelling by table look-up and builds the row without
+  pydantic's second pass when every check is known to pass (`tracker/fast_row.py`); anything else
+  takes the general path, so rows, values and rejections are unchanged (tested against
+  `cells.build_row` on the sample, a generated sheet and hypothesis): 4.0 -> 1.9 s CPU.
+- New rows go in as one JSON array per batch and one `INSERT ... SELECT FROM json_each` per table
+  (`services/tracker_bulk.py`, `engine.insert_json`), which runs inside SQLite without the GIL, on a
+  second thread, while the first thread reads and checks the next batch and does every batch's
+  Python (look-ups, updates, outbox and audit rows). Batches grow from 2,500 rows (writing starts
+  early) to 20,000 (each batch rewrites the random-key index pages, so fewer batches write far
+  less), with a 128 MiB page cache while a batch is written. Cancel is honoured between batches and
+  while one is written; a cancelled or failing batch leaves nothing behind (tested).
+- Found on the way: an `executemany` on one thread while another runs Python waits up to the
+  5 ms switch interval for every row (50,000 outbox rows took 183 s beside a busy thread, 0.8 s
+  as one statement). `append_many`/`enqueue_many` now insert more than 64 rows with one
+  `json_each` statement and keep `executemany` for a save's few rows; the ids' random bytes are
+  drawn 4 KiB at a time and the CSV read through a 1 MiB buffer, since both gave up the GIL per row.
+Result, old and new in the same session: 28.0-28.3 s -> 20.1-21.3 s (the board's partial index,
+b6bb843, is in the "after" figure too).
+
+What stands in the way of 10 s (100,000 rows, per thread): the reading thread needs ~13 s of CPU
+(reading and validating 2-3 s; the stored form 3.5-5 s: row JSON, outbox payloads and their
+canonical JSON, ids; the outbox and audit rows with the hash chain 3.5 s). The writer needs ~10 s
+of CPU inside SQLite, mostly inserting ~1.1 million rows with ~2.2 million index entries, plus
+~3.5 s of commits, and still waits ~5 s more than it computes (not yet explained). Plain,
+unencrypted SQLite needs ~7 s for the same rows and indexes, so perfect overlap of the two threads
+would give ~14 s. What would remove it: fewer stored rows per tracker row (offers as four indexed
+rows per visit; an outbox payload repeating the whole row; one audit row per imported row, where
+one row per import naming the file would meet DPA s.62), and case ids that are not random
+(possible once the pseudonym no longer comes from the case id). 5x the csv parse (~0.9 s) is out
+of reach with any schema that stores these rows in SQLite: SQLite alone needs over 5 s for them.
 """,
     "kpi_pdf": """
 Profiled with cProfile and per-phase timers. Before: 90 % of the time was
