@@ -80,18 +80,29 @@ _CASE_COLS = ("incident_id", "pseudonym", "victim_name", "allocated_to", "status
               "bcu", "district", "police_visit_at", "first_idva_visit_at", "row_version")
 
 
+# The case with its incident's officers and its one-per-case rows, in one statement.
+_CASE_SQL = (
+    f"SELECT {', '.join('c.' + k for k in _CASE_COLS)}, i.officers, "
+    f"{', '.join('s.' + k for k in SAFE_FIELDS)}, s.row_version, "
+    "o.outcome_code, o.outcome_date, o.row_version "
+    "FROM cases c JOIN incidents i ON i.id = c.incident_id "
+    "LEFT JOIN safe_contacts s ON s.case_id = c.id LEFT JOIN outcomes o ON o.case_id = c.id "
+    "WHERE c.id = ?"
+)
+
+
 def load(db: Any, case_id: UUID) -> CaseState:
     """Every row of the case; ``db`` is the DB-API connection of the current transaction."""
     cid = str(case_id)
-    row = db.execute(f"SELECT {', '.join(_CASE_COLS)} FROM cases WHERE id = ?", (cid,)).fetchone()
+    row = db.execute(_CASE_SQL, (cid,)).fetchone()
     if row is None:
         raise NotFound("that case is not on this laptop")
-    case = dict(zip(_CASE_COLS, row, strict=True))
+    n = len(_CASE_COLS)
+    case = dict(zip(_CASE_COLS, row[:n], strict=True))
+    officers, safe, outcome = row[n], row[n + 1:n + 7], row[n + 7:]
     case["incident_id"] = UUID(case["incident_id"])
     case["police_visit_at"] = read_time(case["police_visit_at"])
     case["first_idva_visit_at"] = read_time(case["first_idva_visit_at"])
-    officers = db.execute("SELECT officers FROM incidents WHERE id = ?",
-                          (str(case["incident_id"]),)).fetchone()
     visits = [_visit_row(v) for v in db.execute(
         f"SELECT id, {', '.join(VISIT_FIELDS)}, updated_at, row_version FROM visits "
         "WHERE case_id = ? ORDER BY created_at, rowid", (cid,))]
@@ -110,17 +121,13 @@ def load(db: Any, case_id: UUID) -> CaseState:
         "SELECT id, words, verbatim, goals, consent_to_share, consent_scope, corrects, "
         "recorded_at, recorded_by FROM voice_entries WHERE case_id = ? ORDER BY recorded_at, rowid",
         (cid,))]
-    safe = db.execute(f"SELECT {', '.join(SAFE_FIELDS)}, row_version FROM safe_contacts "
-                      "WHERE case_id = ?", (cid,)).fetchone()
-    outcome = db.execute("SELECT outcome_code, outcome_date, row_version FROM outcomes "
-                         "WHERE case_id = ?", (cid,)).fetchone()
     return CaseState(
-        id=case_id, case=case, officers=json.loads(officers[0]) if officers else [],
+        id=case_id, case=case, officers=json.loads(officers) if officers else [],
         visits=visits, voice=voice,
-        safe=None if safe is None else {
+        safe=None if safe[0] is None else {
             "method": safe[0], "safe_number": safe[1], "safe_times": safe[2],
             "voicemail_ok": bool(safe[3]), "text_ok": bool(safe[4]), "row_version": safe[5]},
-        outcome=None if outcome is None else {
+        outcome=None if outcome[0] is None else {
             "outcome_code": outcome[0],
             "outcome_date": None if outcome[1] is None else date.fromisoformat(outcome[1]),
             "row_version": outcome[2]},
