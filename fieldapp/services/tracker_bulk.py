@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from fieldapp.domain.ids import new_id, random_bytes
-from fieldapp.services.capture import pseudonym_for
+from fieldapp.services.capture import pseudonym_for, unused_case_id
 from fieldapp.services.tracker_rows import COLUMN_REFERRAL
 from fieldapp.store.audit import Action
 from fieldapp.store.engine import EncodedJson, json_text, utc_text
@@ -143,10 +143,16 @@ class Prepared(NamedTuple):
 _FIELDS = tuple(TrackerRow.model_fields)
 
 
-def prepare(row: TrackerRow) -> Prepared:
-    """Everything a new row writes that does not depend on the vault (ids are made here)."""
+def _random_case_id() -> UUID:
+    return UUID(bytes=random_bytes(16), version=4)
+
+
+def prepare(row: TrackerRow, *, pseudonyms: set[str]) -> Prepared:
+    """Everything a new row writes (ids are made here). ``pseudonyms`` holds every pseudonym in
+    use, on this laptop and earlier in this file; the new case's is added to it."""
     # Random, not time-ordered: the pseudonym is its first six hex digits.
-    case_id = UUID(bytes=random_bytes(16), version=4)
+    case_id = unused_case_id(taken=pseudonyms.__contains__, draw=_random_case_id)
+    pseudonyms.add(pseudonym_for(case_id))
     visit = str(row.visit_id)
     values = row.__dict__
     return Prepared(

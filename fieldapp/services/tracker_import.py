@@ -102,6 +102,7 @@ def import_tracker(
         pending: list[RowRejection] = []  # read but not yet handed over with a batch
         last_line = reader.header_line
         limit = min(FIRST_BATCH_ROWS, BATCH_ROWS)
+        pseudonyms = {p for (p,) in uow.dbapi().execute("SELECT pseudonym FROM cases")}
         for count, item in enumerate(reader):
             if isinstance(item, RowRejection):
                 pending.append(item)
@@ -116,7 +117,7 @@ def import_tracker(
                 _hand_over(writer, uow, batch, pending, report, last_line, reader.warnings)
                 batch, pending, limit = {}, [], min(2 * limit, BATCH_ROWS)
             # Stored form made here, while the previous batch is written on the other thread.
-            batch[item.visit_id] = (line, item, tracker_bulk.prepare(item))
+            batch[item.visit_id] = (line, item, tracker_bulk.prepare(item, pseudonyms=pseudonyms))
             last_line = line
         else:
             if _finished(writer, report, progress, should_cancel):

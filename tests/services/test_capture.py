@@ -261,3 +261,49 @@ def test_a_save_in_the_same_unit_of_work_as_new_orm_rows_sees_them(store):
     assert case.allocated_to == "IDVA09" and case.first_visit.idva_code == "IDVA01"
     with store.uow() as uow:
         assert queries.get_case(uow=uow, case_id=summary.case_id) == case
+
+
+def test_a_new_case_never_takes_a_pseudonym_already_in_use(store):
+    from uuid import UUID
+
+    first = UUID("abcdef00-0000-4000-8000-000000000001")
+    same_prefix = UUID("abcdef99-0000-4000-8000-000000000002")
+    other = UUID("12345600-0000-4000-8000-000000000003")
+    draws = iter([same_prefix, other])
+    assert capture.pseudonym_for(first) == capture.pseudonym_for(same_prefix) == "C-ABCDEF"
+    assert capture.unused_case_id(taken={"C-ABCDEF"}.__contains__, draw=lambda: next(draws)) == other
+    with store.uow() as uow:  # the vault's own check: the pseudonym in use is seen
+        capture.create_incident(uow=uow, case_id=first, incident=r.IncidentIn(
+            police_ref="LC-P1", bcu="WEST", police_visit_at=NOW - timedelta(hours=1)))
+        taken = capture._pseudonym_taken(uow)
+        assert taken("C-ABCDEF") and not taken("C-123456")
+        uow.commit()
+
+
+def test_tracker_import_gives_every_new_case_its_own_pseudonym(store, monkeypatch):
+    from uuid import UUID
+
+    from fieldapp.services import tracker_bulk
+    from fieldapp.services.tracker_import import import_tracker
+
+    sample = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "data" / "sample-tracker.csv"
+    clash = _new_case(store, ref="LC-CLASH")
+    prefix = clash.pseudonym[2:].lower()
+    counter = iter(range(1, 10**6))
+    # Every other draw repeats the existing case's pseudonym (or the previous new one's).
+    last = [prefix + "00"]
+
+    def draw() -> UUID:
+        n = next(counter)
+        if n % 2:
+            return UUID(f"{last[0][:6]}00-0000-4000-8000-{n:012x}")
+        fresh = f"{n:06x}"
+        last[0] = fresh
+        return UUID(f"{fresh}00-0000-4000-8000-{n:012x}")
+
+    monkeypatch.setattr(tracker_bulk, "_random_case_id", draw)
+    with store.uow() as uow:
+        import_tracker(uow=uow, path=sample)
+    with store.uow() as uow:
+        pseudonyms = uow.session.scalars(select(orm.Case.pseudonym)).all()
+    assert len(pseudonyms) == 151 and len(set(pseudonyms)) == 151
