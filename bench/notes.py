@@ -44,7 +44,7 @@ The run also times the same rows written by hand on SQLCipher with the vault's p
 (`sqlcipher_same_rows_ms`): encryption (AES-256 and an HMAC per page) and `secure_delete` alone
 cost 1.3-1.6x the plain sqlite3 baseline, so the app's own code has about 0.4x of the 2x budget
 left. On a busy machine fsync time dominates both and the ratio moves a lot between runs: 1.7x
-in a full run while other benchmarks loaded the disk, 3.2x on a quiet machine (2.7 ms against
+in a full run while other benchmarks loaded the disk, 3.2-3.4x on a quiet machine (2.7 ms against
 0.85 ms; the same rows on SQLCipher 1.36 ms).
 
 What stands in the way of 2x on a quiet machine: with the baseline at ~0.85 ms, the app may
