@@ -8,8 +8,6 @@ from __future__ import annotations
 from fieldapp.domain import records as r
 from fieldapp.store import orm
 
-REFERRAL = "REFERRAL"
-
 
 def summary_out(row: orm.Case) -> r.CaseSummary:
     return r.CaseSummary(

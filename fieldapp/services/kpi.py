@@ -28,7 +28,7 @@ def vault_kpis(*, uow: UnitOfWork, flt: KpiFilter | None = None,
 
 def vault_kpi_counts(*, uow: UnitOfWork, flt: KpiFilter | None = None) -> KpiCounts:
     # The DBAPI cursor hands back plain tuples, inside the session's transaction.
-    conn = uow.session.connection().connection.driver_connection
+    conn = uow.dbapi()
     offers = fold_offers(conn.execute(_OFFERS))
     outcomes = dict(conn.execute(_OUTCOMES))
     return count_stored(conn.execute(_VISITS), offers=offers, outcomes=outcomes, flt=flt)

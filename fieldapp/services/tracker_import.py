@@ -29,6 +29,7 @@ from sqlalchemy import select
 from fieldapp.domain.clock import utc_now
 from fieldapp.services import capture, tracker_bulk
 from fieldapp.services.tracker_rows import COLUMN_REFERRAL, tracker_rows
+from fieldapp.services.visit_write import plain
 from fieldapp.store import audit, orm, outbox
 from fieldapp.store.audit import Action
 from fieldapp.store.engine import utc_text
@@ -268,8 +269,8 @@ def _stamp(uow: UnitOfWork, now: datetime) -> dict:
 
 
 def _visit_values(row: TrackerRow) -> dict:
-    return {"idva_visit_at": row.idva_visit_at, "mode": _v(row.visit_mode), "idva_code": row.idva_code or "",
-            "police_risk_grade": _v(row.police_risk_grade), "repeat_victim": row.repeat_victim,
+    return {"idva_visit_at": row.idva_visit_at, "mode": plain(row.visit_mode), "idva_code": row.idva_code or "",
+            "police_risk_grade": plain(row.police_risk_grade), "repeat_victim": row.repeat_victim,
             "repeat_suspect": row.repeat_suspect, "children_in_household": row.children_in_household,
             "safe_to_talk": None, "suspect_location": None, "encompass_notified": None}
 
@@ -287,10 +288,6 @@ def _offer_values(row: TrackerRow) -> list[dict]:
             values.append({"offer_type": "REFERRAL", "target": target, "status": decision.value,
                            "decline_reason": None})
     return values
-
-
-def _v(value: object) -> object:
-    return None if value is None else getattr(value, "value", value)
 
 
 def _update(uow: UnitOfWork, old: TrackerRow, row: TrackerRow, now: datetime) -> None:

@@ -52,7 +52,7 @@ def tracker_rows(*, uow: UnitOfWork, visit_ids: list[UUID] | None = None) -> Ite
     """Every visit (or the named ones) as a TrackerRow, in police-visit order."""
     # Plain reads on the session's own connection, inside its transaction: the DBAPI cursor hands
     # back tuples without SQLAlchemy's per-row Row objects.
-    conn = uow.session.connection().connection.driver_connection
+    conn = uow.dbapi()
     if visit_ids is None:
         yield from _all_rows(conn)
         return

@@ -106,13 +106,12 @@ def _use_explicit_transactions(engine: Engine) -> None:
     # with ``query_only`` on, so an accidental write in it fails loudly instead of taking the lock.
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:
-        db = conn.connection.dbapi_connection
-        if conn.get_execution_options().get(READ_ONLY):
-            db.execute("PRAGMA query_only = ON")
-            db.execute("BEGIN")
-        else:
-            db.execute("PRAGMA query_only = OFF")
-            db.execute("BEGIN IMMEDIATE")
+        reading = bool(conn.get_execution_options().get(READ_ONLY))
+        db, state = conn.connection.dbapi_connection, conn.connection.info
+        if state.get(READ_ONLY, False) != reading:  # a pooled connection keeps its last setting
+            db.execute(f"PRAGMA query_only = {'ON' if reading else 'OFF'}")
+            state[READ_ONLY] = reading
+        db.execute("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def verify_key(engine: Engine) -> None:
