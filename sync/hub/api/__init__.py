@@ -1,0 +1,1 @@
+"""Hub api layer (see sync/hub/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Hub service layer (see sync/hub/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Hub store layer (see sync/hub/__init__.py)."""
