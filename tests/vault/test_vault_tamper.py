@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from vault_helpers import PASSPHRASE, read_doc, write_doc
 
 from fieldapp.vault import (
@@ -20,7 +22,7 @@ from fieldapp.vault import (
 )
 from fieldapp.vault import slots as slots_module
 from fieldapp.vault import vault as vault_module
-from fieldapp.vault.kdf import KdfCost
+from fieldapp.vault.kdf import KdfCost, KdfParams, derive_kek
 
 
 def _flip_b64(value: str) -> str:
@@ -65,14 +67,50 @@ def test_edited_slot_never_unlocks_with_the_right_passphrase(
         Vault.open(folder).unlock(bytearray(PASSPHRASE))
 
 
+def _spec_aad(doc: dict[str, Any], slot: dict[str, Any], **kdf_edits: int) -> bytes:
+    """The associated data as the slot file's format documents it, built here independently:
+    canonical JSON (sorted keys, no spaces) of ``{fmt, db_uuid, slot_id, type, kdf}``."""
+    header = {"fmt": doc["format"], "db_uuid": doc["db_uuid"], "slot_id": slot["slot_id"],
+              "type": "passphrase", "kdf": {**slot["kdf"], **kdf_edits}}
+    return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _kek(slot: dict[str, Any]) -> bytes:
+    """The slot's key-encryption key, derived from the right passphrase and its stored KDF."""
+    return bytes(derive_kek(bytearray(PASSPHRASE), KdfParams.from_json(slot["kdf"])))
+
+
+def _unwrap(slot: dict[str, Any], kek: bytes, aad: bytes | None) -> bytes:
+    nonce, wrapped = (base64.b64decode(slot[k]) for k in ("nonce", "wrapped_dek"))
+    return AESGCM(kek).decrypt(nonce, wrapped, aad)
+
+
 def test_downgrade_that_respects_the_floor_is_caught_by_the_aad(
     folder: Path, clock: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The real attack: a slot calibrated above the floor, edited down to exactly the floor."""
+    """The real attack: a slot calibrated above the floor, edited down to exactly the floor.
+
+    Lowering ``m`` or ``t`` also changes the derived KEK, so an unlock failure alone would not
+    show that the AAD is there. The stored wrapped key is therefore opened here with the slot's
+    own, correct KEK: it opens only with the documented AAD, not with none, and not with the AAD
+    of the downgraded parameters.
+    """
     monkeypatch.setattr(
         vault_module, "creation_cost", lambda **_: KdfCost(memory_kib=81920, iterations=4, lanes=4)
     )
-    Vault.create(folder, passphrase=bytearray(PASSPHRASE), user="u1", role="idva").lock()
+    created = Vault.create(folder, passphrase=bytearray(PASSPHRASE), user="u1", role="idva")
+    key = created.data_key()
+    created.lock()
+    doc = read_doc(folder)
+    slot = _pslot(doc)
+    kek = _kek(slot)
+    assert _unwrap(slot, kek, _spec_aad(doc, slot)) == key
+    with pytest.raises(InvalidTag):  # sealed with associated data, not without
+        _unwrap(slot, kek, None)
+    for field, floor in (("m", 65536), ("t", 3)):
+        with pytest.raises(InvalidTag):  # the downgraded parameters are not what was sealed
+            _unwrap(slot, kek, _spec_aad(doc, slot, **{field: floor}))
+
     for field, floor in (("m", 65536), ("t", 3)):
         doc = read_doc(folder)
         original = dict(_pslot(doc)["kdf"])
@@ -85,7 +123,39 @@ def test_downgrade_that_respects_the_floor_is_caught_by_the_aad(
         write_doc(folder, doc)
     restored = Vault.open(folder)
     restored.unlock(bytearray(PASSPHRASE))  # the untouched slot still opens
-    assert restored.is_unlocked
+    assert restored.is_unlocked and restored.data_key() == key
+
+
+AAD_ONLY_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "slot renamed": EDITS["slot renamed"],
+    "db_uuid changed": EDITS["db_uuid changed"],
+}
+
+
+@pytest.mark.parametrize("edit", AAD_ONLY_EDITS.values(), ids=AAD_ONLY_EDITS.keys())
+def test_edit_outside_the_kdf_fails_on_the_aad_alone(
+    folder: Path, vault: Vault, clock: list[float], monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[dict[str, Any]], None],
+) -> None:
+    """Slot id and database id are not KDF inputs: the edited slot derives exactly the same KEK,
+    so the unlock can fail only because they are in the associated data."""
+    vault.lock()
+    doc = read_doc(folder)
+    expected_kek = _kek(_pslot(doc))
+    edit(doc)
+    write_doc(folder, doc)
+    derived: list[bytes] = []
+
+    def recording_derive(passphrase: bytearray, params: KdfParams) -> bytearray:
+        kek = derive_kek(passphrase, params)
+        derived.append(bytes(kek))
+        return kek
+
+    monkeypatch.setattr(slots_module, "derive_kek", recording_derive)
+    with pytest.raises(WrongPassphrase):
+        Vault.open(folder).unlock(bytearray(PASSPHRASE))
+    assert derived == [expected_kek]  # the right KEK was derived; the tag still failed
+    assert read_doc(folder)["backoff"]["failures"] == 1
 
 
 @pytest.mark.parametrize(
