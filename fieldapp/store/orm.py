@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from fieldapp.store.types import IsoDate, JsonText, UtcDateTime, UuidText
@@ -184,6 +193,8 @@ class OutboxOp(Base):
     op: Mapped[str] = mapped_column(String(12))
     payload: Mapped[dict] = mapped_column(JsonText)
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    # The push bundle that carries this operation once it is sealed (migration 0006).
+    bundle_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     __table_args__ = (Index("ix_outbox_entity", "entity", "entity_id"),)
 
 
@@ -194,3 +205,30 @@ class Draft(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     payload: Mapped[dict] = mapped_column(JsonText)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SyncBundle(Base):
+    """A sealed push bundle, stored before it is sent so a retry sends the identical bytes."""
+
+    __tablename__ = "sync_bundles"
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    header_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(8))
+    """'sealed' until the hub's signed receipt is verified, then 'acked'."""
+    op_count: Mapped[int] = mapped_column(Integer)
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    audit_hash: Mapped[str] = mapped_column(String(64))
+    """The audit chain head sealed into the bundle (the hub anchors it)."""
+    sealed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    receipt: Mapped[dict | None] = mapped_column(JsonText, nullable=True)
+
+
+class SyncCase(Base):
+    """The hub's rev of each case this laptop holds from the hub (its scope hash is over these)."""
+
+    __tablename__ = "sync_cases"
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rev: Mapped[int] = mapped_column(Integer)
