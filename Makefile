@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: install run test lint reliability bench screenshots translations clean
+.PHONY: install run test test-system-deps lint reliability bench screenshots translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,25 @@ lint: $(STAMP)
 	$(BIN)/ruff check fieldapp sync tests bench
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+# The OS-lock tests start a private D-Bus daemon (dbus-daemon, dbus-send). Silent when present;
+# on Debian/Ubuntu as root (or with password-less sudo) installs the dbus package; otherwise says
+# what to install and stops: the suite never skips for want of it.
+DBUS_NEEDED := dbus-daemon and dbus-send (Debian/Ubuntu package dbus)
+test-system-deps:
+	@have() { command -v dbus-daemon >/dev/null 2>&1 && command -v dbus-send >/dev/null 2>&1; }; \
+	if ! have; then \
+		if [ "$$(id -u)" = 0 ]; then as_root=env; \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root="sudo -n env"; \
+		else as_root=; fi; \
+		if [ -n "$$as_root" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "make test: installing $(DBUS_NEEDED) for the OS-lock tests"; \
+			apt_install() { $$as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dbus; }; \
+			apt_install >/dev/null 2>&1 || { $$as_root apt-get update -qq >/dev/null && apt_install >/dev/null; }; \
+		fi; \
+		have || { echo "make test: $(DBUS_NEEDED) are missing and could not be installed: install them (e.g. sudo apt-get install dbus) and run make test again" >&2; exit 1; }; \
+	fi
+
+test: $(STAMP) test-system-deps
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
 

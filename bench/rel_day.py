@@ -23,7 +23,7 @@ from pathlib import Path
 from bench.common import new_vault
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "data" / "sample-tracker.csv"
+SAMPLE = ROOT / "tests" / "data" / "sample-tracker.csv"  # the tracker v1 spec's sample
 KINDS = ("NAME", "VOICE", "NOTE", "SAFE", "DRAFT", "RISK")
 # What the case summary prints by design (the supervisor's copy): the victim's name and the
 # risk checklist's professional-judgement rationale. Never notes, voice (unless asked), contacts.

@@ -21,7 +21,7 @@ from bench import env_info, rel_audit, rel_crash, rel_day, rel_props
 from bench.common import workdir
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "data" / "sample-tracker.csv"
+SAMPLE = ROOT / "tests" / "data" / "sample-tracker.csv"  # the tracker v1 spec's sample
 
 LONG = {"save_kills": 500, "import_kills": 50, "import_rows": 6_000, "import_batch": 500,
         "profile": "reliability-long", "days": 2, "audit_positions": None, "audit_incidents": 50}

@@ -30,19 +30,19 @@ def vault(tmp_path_factory, ) -> Path:
     return folder
 
 
-def test_import_sample_then_kpi_json_matches_the_spec(vault, shared_dir, tmp_path):
+def test_import_sample_then_kpi_json_matches_the_spec(vault, sample_tracker, sample_expected,
+                                                      tmp_path):
     report = tmp_path / "report.csv"
-    out = run("tracker", "import", str(shared_dir / "data" / "sample-tracker.csv"), "--report",
+    out = run("tracker", "import", str(sample_tracker), "--report",
               str(report), vault=vault, check=False)
     assert out.returncode == 1  # rows were rejected
     assert "150 imported, 0 updated, 0 unchanged, 6 rejected" in out.stdout
     lines = report.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "line,column,reason" and len(lines) == 7
-    again = run("tracker", "import", str(shared_dir / "data" / "sample-tracker.csv"), vault=vault, check=False)
+    again = run("tracker", "import", str(sample_tracker), vault=vault, check=False)
     assert "0 imported, 0 updated, 150 unchanged, 6 rejected" in again.stdout
     figures = json.loads(run("report", "kpi", "--json", vault=vault).stdout)
-    expected = json.loads((shared_dir / "data" / "sample-tracker.expected.json").read_text())
-    assert figures == expected
+    assert figures == sample_expected
 
 
 def test_export_and_reports_write_marked_pdfs_and_files(vault, tmp_path):

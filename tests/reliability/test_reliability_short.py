@@ -7,15 +7,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import rel_audit, rel_crash, rel_day, rel_props  # noqa: E402
-
-SAMPLE = ROOT.parent / "shared" / "data" / "sample-tracker.csv"
 
 
 def test_kill_during_import_keeps_whole_batches_and_rerun_completes(tmp_path: Path) -> None:
@@ -56,9 +52,8 @@ def test_random_tracker_rows_are_imported_or_rejected_with_a_reason(tmp_path: Pa
     assert report["rejections_without_reason"] == 0 and report["values_echoed"] == 0
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample tracker is not beside the project")
-def test_audit_tamper_is_found_at_the_right_row(tmp_path: Path) -> None:
-    report = rel_audit.run(tmp_path, incidents=10, positions=4, sample=SAMPLE)
+def test_audit_tamper_is_found_at_the_right_row(tmp_path: Path, sample_tracker: Path) -> None:
+    report = rel_audit.run(tmp_path, incidents=10, positions=4, sample=sample_tracker)
     assert report["clean_chain_ok"]
     assert report["checks"] >= 12
     assert report["wrong"] == []

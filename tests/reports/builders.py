@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from uuid import uuid4
 
 from pypdf import PdfReader
@@ -37,8 +36,6 @@ from fieldapp.domain.records import (
     VisitOut,
     VoiceEntryOut,
 )
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 PRINTED_AT = datetime(2024, 3, 12, 9, 30, tzinfo=UTC)
 POLICE_AT = datetime(2024, 3, 9, 19, 45, tzinfo=UTC)

@@ -3,32 +3,29 @@ every expected figure with its numerator, denominator and percentage."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import pytest
+from sample_data import expected_kpis
 
 from fieldapp.reports import KpiReportInput, render_kpi_report
 from fieldapp.reports.kpi_data import HOUR_BANDS, HOUR_LABELS, TIME_BANDS, p_text
 from fieldapp.reports.kpi_report import HEADLINES
 from fieldapp.reports.labels import label
+from fieldapp.tracker.kpi import compute_kpis
+from fieldapp.tracker.reader import read_tracker
+from fieldapp.tracker.row import TrackerRow
 
 from .builders import (
     HOSTILE_AMP,
     HOSTILE_IMG,
     PRINTED_AT,
-    SHARED,
     assert_chrome,
     font_names,
     pages_text,
     shows,
 )
-
-SAMPLE = SHARED / "data" / "sample-tracker.csv"
-EXPECTED = SHARED / "data" / "sample-tracker.expected.json"
-
-pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample tracker not present")
 
 
 def _pct(f: dict[str, Any]) -> str:
@@ -40,14 +37,8 @@ def _row(name: str, f: dict[str, Any]) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample_kpis():
-    kpi = pytest.importorskip("fieldapp.tracker.kpi", reason="tracker KPI engine not present")
-    from fieldapp.tracker.reader import read_tracker
-    from fieldapp.tracker.row import TrackerRow
-
-    compute_kpis = kpi.compute_kpis
-
-    with read_tracker(SAMPLE) as reader:
+def sample_kpis(sample_tracker):
+    with read_tracker(sample_tracker) as reader:
         rows = [item for item in reader if isinstance(item, TrackerRow)]
     return compute_kpis(rows)
 
@@ -65,7 +56,7 @@ def sample_text(sample_kpis) -> str:
 
 
 def _expected_rows() -> list[str]:
-    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    expected = expected_kpis()
     rows = [f"Visits (tracker rows) {expected['visits']}"]
     rows += [_row(name, expected[key]) for key, name, _ in HEADLINES]
     rows += [_row(label(b), expected["idva_support_accepted_by_time_band"][b]) for b in TIME_BANDS]
@@ -77,13 +68,13 @@ def _expected_rows() -> list[str]:
     return rows
 
 
-@pytest.mark.parametrize("row", _expected_rows() if EXPECTED.exists() else [])
+@pytest.mark.parametrize("row", _expected_rows())
 def test_every_expected_figure_is_printed(sample_text: str, row: str) -> None:
     assert shows(sample_text, row), row
 
 
-def test_sample_engine_matches_expected_json(sample_kpis) -> None:
-    assert sample_kpis.to_cli_json() == json.loads(EXPECTED.read_text(encoding="utf-8"))
+def test_sample_engine_matches_expected_json(sample_kpis, sample_expected) -> None:
+    assert sample_kpis.to_cli_json() == sample_expected
 
 
 def test_extras_are_printed(sample_kpis, sample_text: str) -> None:
@@ -101,8 +92,8 @@ def test_extras_are_printed(sample_kpis, sample_text: str) -> None:
     assert shows(sample_text, "Community resolution")
 
 
-def test_renders_from_the_cli_json_alone(no_network) -> None:
-    cli = json.loads(EXPECTED.read_text(encoding="utf-8"))
+def test_renders_from_the_cli_json_alone(no_network, sample_expected) -> None:
+    cli = sample_expected
     data = render_kpi_report(KpiReportInput(kpis=cli, printed_by="Analyst",
                                             printed_at=PRINTED_AT, filters=HOSTILE_IMG))
     text = "\n".join(pages_text(data))
@@ -111,9 +102,7 @@ def test_renders_from_the_cli_json_alone(no_network) -> None:
 
 
 def test_empty_selection_prints_n_a(no_network) -> None:
-    kpi = pytest.importorskip("fieldapp.tracker.kpi", reason="tracker KPI engine not present")
-
-    data = render_kpi_report(KpiReportInput(kpis=kpi.compute_kpis([]), printed_by=HOSTILE_AMP,
+    data = render_kpi_report(KpiReportInput(kpis=compute_kpis([]), printed_by=HOSTILE_AMP,
                                             printed_at=PRINTED_AT))
     pages = pages_text(data)
     assert_chrome(pages)

@@ -280,13 +280,12 @@ def test_a_new_case_never_takes_a_pseudonym_already_in_use(store):
         uow.commit()
 
 
-def test_tracker_import_gives_every_new_case_its_own_pseudonym(store, monkeypatch):
+def test_tracker_import_gives_every_new_case_its_own_pseudonym(store, monkeypatch, sample_tracker):
     from uuid import UUID
 
     from fieldapp.services import tracker_bulk
     from fieldapp.services.tracker_import import import_tracker
 
-    sample = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "data" / "sample-tracker.csv"
     clash = _new_case(store, ref="LC-CLASH")
     prefix = clash.pseudonym[2:].lower()
     counter = iter(range(1, 10**6))
@@ -303,7 +302,7 @@ def test_tracker_import_gives_every_new_case_its_own_pseudonym(store, monkeypatc
 
     monkeypatch.setattr(tracker_bulk, "_random_case_id", draw)
     with store.uow() as uow:
-        import_tracker(uow=uow, path=sample)
+        import_tracker(uow=uow, path=sample_tracker)
     with store.uow() as uow:
         pseudonyms = uow.session.scalars(select(orm.Case.pseudonym)).all()
     assert len(pseudonyms) == 151 and len(set(pseudonyms)) == 151

@@ -104,7 +104,7 @@ def tricky_file(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("source", ["tricky", "generated", "sample"])
-def test_stored_form_equals_the_tuple_inserts(store, tmp_path, shared_dir, monkeypatch, source):
+def test_stored_form_equals_the_tuple_inserts(store, tmp_path, sample_tracker, monkeypatch, source):
     from bench.gen import tracker_csv
 
     monkeypatch.setattr(tracker_import, "BATCH_ROWS", 70)  # several batches, each on the thread
@@ -114,7 +114,7 @@ def test_stored_form_equals_the_tuple_inserts(store, tmp_path, shared_dir, monke
         path = tmp_path / "gen.csv"
         tracker_csv(path, 400, bad_every=53)
     else:
-        path = shared_dir / "data" / "sample-tracker.csv"
+        path = sample_tracker
     with read_tracker(path) as reader:
         rows = [item for item in reader if isinstance(item, TrackerRow)]
     with store.uow() as uow:

@@ -1,8 +1,7 @@
-"""Import the shared sample into a real encrypted store; KPIs from the vault match the spec."""
+"""Import the sample tracker into a real encrypted store; KPIs from the vault match the spec."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
@@ -14,9 +13,9 @@ from fieldapp.services.visit_form import VisitForm, save_visit_form
 from fieldapp.store import orm
 
 
-def test_sample_imports_with_six_rejections_and_expected_kpis(store, shared_dir):
-    sample = shared_dir / "data" / "sample-tracker.csv"
-    expected = json.loads((shared_dir / "data" / "sample-tracker.expected.json").read_text())
+def test_sample_imports_with_six_rejections_and_expected_kpis(store, sample_tracker,
+                                                              sample_expected):
+    sample, expected = sample_tracker, sample_expected
     with store.uow() as uow:
         report = tracker_import.import_tracker(uow=uow, path=sample)
     assert (report.imported, report.updated, report.unchanged) == (150, 0, 0)
@@ -35,8 +34,8 @@ def test_sample_imports_with_six_rejections_and_expected_kpis(store, shared_dir)
         assert uow.session.scalar(select(func.count()).select_from(orm.AuditEntry)) == audit_rows
 
 
-def test_a_changed_row_is_an_audited_update(store, shared_dir, tmp_path):
-    sample = shared_dir / "data" / "sample-tracker.csv"
+def test_a_changed_row_is_an_audited_update(store, sample_tracker, tmp_path):
+    sample = sample_tracker
     lines = sample.read_text(encoding="utf-8").splitlines()
     with store.uow() as uow:
         tracker_import.import_tracker(uow=uow, path=sample)

@@ -1,8 +1,8 @@
-"""Shared helpers for the tracker tests: where the shared spec data lives, and row builders."""
+"""Helpers for the tracker tests: the sample tracker (tests/data, via the suite's fixtures) and
+row builders."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,19 +13,14 @@ from tracker_helpers import make_row
 from fieldapp.tracker import TrackerRow
 
 
-def shared_dir() -> Path:
-    """The `shared` folder beside the repository root (spec and sample data)."""
-    return Path(__file__).resolve().parents[2].parent / "shared"
+@pytest.fixture(scope="session")
+def sample_csv(sample_tracker: Path) -> Path:
+    return sample_tracker
 
 
 @pytest.fixture(scope="session")
-def sample_csv() -> Path:
-    return shared_dir() / "data" / "sample-tracker.csv"
-
-
-@pytest.fixture(scope="session")
-def expected_kpis() -> dict[str, Any]:
-    return json.loads((shared_dir() / "data" / "sample-tracker.expected.json").read_text("utf-8"))
+def expected_kpis(sample_expected: dict[str, Any]) -> dict[str, Any]:
+    return sample_expected
 
 
 @pytest.fixture

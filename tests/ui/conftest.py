@@ -102,7 +102,9 @@ def pdf_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     if request.param == "pdfium":
         monkeypatch.setattr(report_pdf_pages, "qtpdf_module", lambda: None)
     elif report_pdf_pages.qtpdf_module() is None:
-        pytest.skip("this PySide6 wheel has no QtPdf")
+        # PySide6-Addons (a dependency, pinned below 6.12) ships QtPdf: its absence is a broken
+        # install, not a reason to leave the preview's main back end untested.
+        pytest.fail("PySide6.QtPdf / PySide6.QtPdfWidgets do not import: reinstall PySide6-Addons")
     return request.param
 
 

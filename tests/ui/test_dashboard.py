@@ -8,6 +8,7 @@ import pytest
 from case_fixtures import SAMPLE_KPIS, close_context, fake_report, make_context
 
 from fieldapp.domain.enums import Bcu
+from fieldapp.services import kpi
 from fieldapp.ui.pages.dashboard_figures import chart_data, pct_text
 from fieldapp.ui.pages.dashboard_page import DashboardPage
 from fieldapp.ui.widgets import is_input
@@ -126,7 +127,6 @@ def demo_ctx(tmp_path):
 
 
 def test_dashboard_numbers_equal_the_kpi_engine_on_a_demo_vault(qtbot, demo_ctx):
-    kpi = pytest.importorskip("fieldapp.services.kpi")
     with demo_ctx.uow() as uow:
         expected = kpi.vault_kpis(uow=uow, flt=None)
     page = DashboardPage(demo_ctx)  # the real source: services.kpi.vault_kpis over this vault

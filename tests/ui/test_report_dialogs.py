@@ -1,6 +1,6 @@
 """Reports menu: options dialogs, PDFs built in a worker, the preview, Save and Print.
 
-One vault for the module (the shared sample imported, plus a case with the victim's words and
+One vault for the module (the sample tracker imported, plus a case with the victim's words and
 a safe number); each test adds only audit rows, and checks only the rows it added. File and
 print dialogs answer at once. Each test that opens the preview runs once per back end (QtPdf
 and pypdfium2: the ``pdf_backend`` fixture); the preview itself is tested in test_pdf_preview.
@@ -37,14 +37,13 @@ SAFE_NUMBER = "07700 900123"
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Iterator[tuple[AppContext, UUID, str]]:
+def seeded(tmp_path_factory, sample_tracker) -> Iterator[tuple[AppContext, UUID, str]]:
     folder = tmp_path_factory.mktemp("reports") / "vault"
     vault = Vault.create(folder, passphrase=bytearray(PASSPHRASE), user="coord1",
                          role="coordinator")
     context = AppContext(vault, Store.open(vault))
-    sample = Path(__file__).resolve().parents[3] / "shared" / "data" / "sample-tracker.csv"
     with context.uow() as uow:
-        tracker_import.import_tracker(uow=uow, path=sample)
+        tracker_import.import_tracker(uow=uow, path=sample_tracker)
     with context.uow() as uow:
         case = capture.create_incident(uow=uow, incident=r.IncidentIn(
             police_ref="LC-REPORT-1", bcu="WEST", district="BLACKPOOL",

@@ -85,10 +85,6 @@ def files(monkeypatch) -> dict[str, object]:
     return answers
 
 
-def sample(shared_dir: Path) -> Path:
-    return shared_dir / "data" / "sample-tracker.csv"
-
-
 def count(context: AppContext, table) -> int:
     with context.uow() as uow:
         return uow.session.scalar(select(func.count()).select_from(table))
@@ -130,8 +126,8 @@ def test_import_report_model_columns_roles_and_sorting():
 
 # ------------------------------------------------------------------ import
 def test_import_sample_shows_counts_rejections_and_saves_the_report(
-        qtbot, window, coord, shared_dir, files, messages, tmp_path):
-    files["open"] = sample(shared_dir)
+        qtbot, window, coord, sample_tracker, files, messages, tmp_path):
+    files["open"] = sample_tracker
     report_dialog = run_import(qtbot, window, coord)
     assert report_dialog.figure_values() == {"imported": 150, "updated": 0, "unchanged": 0,
                                              "rejected": 6}
@@ -163,9 +159,9 @@ def test_import_sample_shows_counts_rejections_and_saves_the_report(
     report_dialog.close()
 
 
-def big_tracker(shared_dir: Path, folder: Path, monkeypatch, rows: int = 2400) -> Path:
+def big_tracker(sample: Path, folder: Path, monkeypatch, rows: int = 2400) -> Path:
     """``rows`` new rows (header on line 1), imported 40 to a batch, each batch a little slow."""
-    source = sample(shared_dir).read_text(encoding="utf-8").splitlines()
+    source = sample.read_text(encoding="utf-8").splitlines()
     header = next(line for line in source if line.startswith("visit_id"))
     good = source[2:152]
     ref = header.split(",").index("police_incident_ref")
@@ -188,8 +184,8 @@ def big_tracker(shared_dir: Path, folder: Path, monkeypatch, rows: int = 2400) -
 
 
 def test_cancel_stops_between_batches_and_says_where(
-        qtbot, window, coord, shared_dir, files, messages, tmp_path, monkeypatch):
-    files["open"] = big_tracker(shared_dir, tmp_path, monkeypatch)
+        qtbot, window, coord, sample_tracker, files, messages, tmp_path, monkeypatch):
+    files["open"] = big_tracker(sample_tracker, tmp_path, monkeypatch)
     tracker_dialogs.import_tracker(window, coord)
     dialog = window.findChild(ImportTrackerDialog)
     with qtbot.waitSignal(dialog.relay.line_reached, timeout=10_000):
@@ -211,8 +207,8 @@ def test_cancel_stops_between_batches_and_says_where(
 
 
 def test_a_lock_during_an_import_stops_it_and_closes_the_dialog(
-        qtbot, window, coord, shared_dir, files, messages, tmp_path, monkeypatch):
-    files["open"] = big_tracker(shared_dir, tmp_path, monkeypatch)
+        qtbot, window, coord, sample_tracker, files, messages, tmp_path, monkeypatch):
+    files["open"] = big_tracker(sample_tracker, tmp_path, monkeypatch)
     tracker_dialogs.import_tracker(window, coord)
     dialog = window.findChild(ImportTrackerDialog)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
@@ -225,8 +221,8 @@ def test_a_lock_during_an_import_stops_it_and_closes_the_dialog(
     assert 0 < count(coord, orm.Visit) < 2400 and count(coord, orm.Visit) % 40 == 0
 
 
-def test_uk_dates_box_reaches_the_reader(qtbot, window, coord, files, tmp_path, shared_dir):
-    lines = sample(shared_dir).read_text(encoding="utf-8").splitlines()
+def test_uk_dates_box_reaches_the_reader(qtbot, window, coord, files, tmp_path, sample_tracker):
+    lines = sample_tracker.read_text(encoding="utf-8").splitlines()
     header = next(line for line in lines if line.startswith("visit_id"))
     day_first = next(line for line in lines if "/2022" in line)  # 29/10/2022-style dates
     small = tmp_path / "uk.csv"
@@ -267,9 +263,9 @@ def test_locked_or_cancelled_file_choice_does_nothing(qtbot, window, coord, file
 
 # ------------------------------------------------------------------ export
 @pytest.fixture
-def imported(coord, shared_dir) -> AppContext:
+def imported(coord, sample_tracker) -> AppContext:
     with coord.uow() as uow:
-        tracker_import.import_tracker(uow=uow, path=sample(shared_dir))
+        tracker_import.import_tracker(uow=uow, path=sample_tracker)
     return coord
 
 
