@@ -29,7 +29,8 @@ lint: $(STAMP)
 # what to install and stops: the suite never skips for want of it.
 DBUS_NEEDED := dbus-daemon and dbus-send (Debian/Ubuntu package dbus)
 test-system-deps:
-	@have() { command -v dbus-daemon >/dev/null 2>&1 && command -v dbus-send >/dev/null 2>&1; }; \
+	@[ "$$(uname -s)" = Linux ] || exit 0; \
+	have() { command -v dbus-daemon >/dev/null 2>&1 && command -v dbus-send >/dev/null 2>&1; }; \
 	if ! have; then \
 		if [ "$$(id -u)" = 0 ]; then as_root=env; \
 		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root="sudo -n env"; \
