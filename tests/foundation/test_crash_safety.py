@@ -24,3 +24,4 @@ def test_sigkill_during_saves_loses_nothing_committed(tmp_path):
     assert report.committed > RUNS  # the kills really landed while saves were going on
     assert report.integrity_failures == []
     assert report.lost == 0
+    assert report.op_mismatches == []  # T12: exactly one outbox operation per committed change
