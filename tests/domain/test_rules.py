@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fieldapp.domain import clock
 from fieldapp.domain import records as r
 from fieldapp.domain.enums import MaracCriterion, RiskAnswer, RiskGrade
 from fieldapp.domain.errors import RecordInvalid
@@ -22,8 +23,29 @@ def test_incident_problems_are_per_field_and_never_echo_values():
     assert "future" in str(caught.value)
 
 
-def test_five_minutes_of_clock_drift_is_tolerated():
-    parse(r.IncidentIn, {"police_ref": "LC-1", "bcu": "WEST", "police_visit_at": NOW + timedelta(minutes=4)})
+# A fixed "now" far from the real one: a rule that read the real clock instead would accept
+# 5:01 ahead of it (long past), and the boundary test below would fail.
+FROZEN_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+AHEAD_RECORDS = {
+    "incident": (r.IncidentIn, "police_visit_at", {"police_ref": "LC-1", "bcu": "WEST"}),
+    "visit": (r.VisitIn, "idva_visit_at", {"mode": "JOINT"}),
+}
+
+
+@pytest.mark.parametrize("kind", AHEAD_RECORDS)
+def test_five_minutes_of_clock_drift_is_tolerated_and_no_more(kind, monkeypatch):
+    monkeypatch.setattr(clock, "utc_now", lambda: FROZEN_NOW)
+    model, field, rest = AHEAD_RECORDS[kind]
+
+    def ahead(**delta):
+        return parse(model, {**rest, field: FROZEN_NOW + timedelta(**delta)})
+
+    assert getattr(ahead(minutes=4, seconds=59), field) == FROZEN_NOW + timedelta(minutes=4, seconds=59)
+    assert getattr(ahead(minutes=5), field) == FROZEN_NOW + timedelta(minutes=5)  # the limit itself
+    with pytest.raises(RecordInvalid) as caught:
+        ahead(minutes=5, seconds=1)
+    assert [p.field for p in caught.value.problems] == [field]
+    assert "future" in str(caught.value)
 
 
 def test_idva_visit_cannot_precede_police_visit():
