@@ -47,7 +47,8 @@ def saves(work: Path, runs: int, seed: int = 20261127) -> dict:
         harness.one_run(vault_dir, pass_file, rng, report)
     return {"runs": report.runs, "faults_injected": report.runs, "committed_before_kill":
             report.committed, "records_lost": report.lost,
-            "integrity_failures": len(report.integrity_failures)}
+            "integrity_failures": len(report.integrity_failures),
+            "outbox_mismatches": len(report.op_mismatches)}
 
 
 # ---------------------------------------------------------------- imports

@@ -36,6 +36,7 @@ def must_be_zero(results: dict) -> dict[str, int]:
     figures = {
         "records lost (saves)": s.get("records_lost", 0),
         "integrity failures (saves)": s.get("integrity_failures", 0),
+        "outbox operations not exactly one per change (saves)": s.get("outbox_mismatches", 0),
         "records lost (imports)": i.get("records_lost", 0),
         "integrity failures (imports)": i.get("integrity_failures", 0),
         "visits without case or incident": i.get("orphans", 0),

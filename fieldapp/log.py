@@ -20,7 +20,9 @@ ALLOWED_EXTRAS = frozenset({"case_id", "visit_id", "count", "seconds", "rows", "
 class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         extras = {k: v for k, v in record.__dict__.items() if k in ALLOWED_EXTRAS}
-        base = f"{self.formatTime(record)} {record.levelname} {record.name}: {record.msg}"
+        # Only a literal message is written: an object (``log.error(exc)``) could carry values.
+        message = record.msg if isinstance(record.msg, str) else f"<{type(record.msg).__name__}>"
+        base = f"{self.formatTime(record)} {record.levelname} {record.name}: {message}"
         if record.args:
             base += " [arguments withheld]"
         if extras:

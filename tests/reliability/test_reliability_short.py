@@ -25,6 +25,7 @@ def test_kill_during_import_keeps_whole_batches_and_rerun_completes(tmp_path: Pa
 def test_kill_during_saves_loses_nothing(tmp_path: Path) -> None:
     report = rel_crash.saves(tmp_path, runs=3)
     assert report["runs"] == 3 and report["records_lost"] == 0 and report["integrity_failures"] == 0
+    assert report["outbox_mismatches"] == 0
 
 
 def test_no_plaintext_after_a_scripted_day(tmp_path: Path) -> None:
