@@ -102,7 +102,11 @@ class AppFlow(QObject):
         self._open_main(AppContext(vault=vault, store=store), True)
 
     def _open_main(self, context: AppContext, recover_drafts: bool) -> None:
-        from fieldapp.ui.main_window import MainWindow
+        try:
+            from fieldapp.ui.main_window import MainWindow  # and every page it shows
+        except Exception as exc:  # noqa: BLE001 - a broken install: say so, never carry on
+            self._broken_install(context, exc)
+            return
 
         window = MainWindow(context, self.settings, idle_timeout_ms=self._idle_ms)
         self.main_window = window
@@ -121,6 +125,18 @@ class AppFlow(QObject):
         if recover_drafts:
             window.recover_drafts()
         self.main_window_opened.emit(window)
+
+    def _broken_install(self, context: AppContext, exc: Exception) -> None:
+        """A part of the app that ships failed to import: log it, lock, tell the user, quit."""
+        module = getattr(exc, "name", None) or "unknown module"
+        log.error("the main window failed to import",
+                  extra={"status": f"{type(exc).__name__} in {module}"})
+        tasks.wait_for_all()
+        context.vault.lock()
+        self._fatal(QApplication.translate(
+            "AppFlow", "Part of the app could not be loaded (%1), so it cannot open your cases. "
+            "Nothing was changed. Please contact support; the error is in the app's log."
+        ).replace("%1", module))
 
     def _fatal(self, message: str) -> None:
         from PySide6.QtWidgets import QMessageBox  # rare; its enums cost time at start-up

@@ -4,11 +4,9 @@ File: New incident (Ctrl+N), Import/Export tracker, Settings, Quit. Reports. Vie
 (Ctrl+1), Dashboard (Ctrl+2), Find (Ctrl+F), Refresh (F5). Lock (Ctrl+L) works from any window
 of the app, including an open dialog. Ctrl+S belongs to the case page.
 
-Optional hooks, looked up lazily (see ``optional.py``):
-``fieldapp.ui.tracker_dialogs.import_tracker(parent, context)`` and ``.export_tracker(parent,
-context)``; ``fieldapp.ui.report_dialogs.populate_reports_menu(menu, *, parent, context,
-current_case)`` where ``context`` and ``current_case`` are callables returning the unlocked
-AppContext (or None) and the open case id (or None).
+The tracker and report actions open ``fieldapp.ui.tracker_dialogs`` and
+``fieldapp.ui.report_dialogs``; ``context`` and ``current_case`` are callables returning the
+unlocked AppContext (or None) and the open case id (or None).
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QToolButton, QWidget
 
-from fieldapp.ui import optional
+from fieldapp.ui import report_dialogs, tracker_dialogs
 from fieldapp.ui.dialogs.common import em
 from fieldapp.ui.icons import icon
 
@@ -46,12 +44,10 @@ class ShellActions:
     toolbar: QToolBar
     # Disabled while locked; the lock action itself is included.
     lockable: list[QAction] = field(default_factory=list)
-    # Whether each lockable action may be enabled when unlocked (missing features stay off).
-    available: dict[QAction, bool] = field(default_factory=dict)
 
     def set_locked(self, locked: bool) -> None:
         for action in self.lockable:
-            action.setEnabled(not locked and self.available.get(action, True))
+            action.setEnabled(not locked)
 
 
 def _action(window: QWidget, text: str, slot: Callable[[], object] | None,
@@ -89,12 +85,10 @@ def build_shell_actions(window: QMainWindow, *, handlers: dict[str, Callable[[],
     a["lock"].setToolTip(_tr("Lock now: hide everything until the passphrase is entered (Ctrl+L)"))
     a["new_incident"].setToolTip(_tr("Enter a new police incident (Ctrl+N)"))
 
-    tracker_import = optional.load(optional.TRACKER_DIALOGS, "import_tracker")
-    tracker_export = optional.load(optional.TRACKER_DIALOGS, "export_tracker")
     a["import_tracker"] = _tracker_action(
-        window, _tr("&Import tracker…"), tracker_import, context, "import")
+        window, _tr("&Import tracker…"), tracker_dialogs.import_tracker, context, "import")
     a["export_tracker"] = _tracker_action(
-        window, _tr("&Export tracker…"), tracker_export, context, "export")
+        window, _tr("&Export tracker…"), tracker_dialogs.export_tracker, context, "export")
 
     bar = window.menuBar()
     file_menu = bar.addMenu(_tr("&File"))
@@ -110,7 +104,8 @@ def build_shell_actions(window: QMainWindow, *, handlers: dict[str, Callable[[],
     file_menu.addAction(a["quit"])
     reports_menu = bar.addMenu(_tr("&Reports"))
     reports_menu.setToolTipsVisible(True)
-    report_available = _fill_reports_menu(reports_menu, window, context, current_case)
+    report_dialogs.populate_reports_menu(reports_menu, parent=window, context=context,
+                                         current_case=current_case)
     view_menu = bar.addMenu(_tr("&View"))
     for name in ("view_board", "view_dashboard", "find", "refresh"):
         view_menu.addAction(a[name])
@@ -142,31 +137,11 @@ def build_shell_actions(window: QMainWindow, *, handlers: dict[str, Callable[[],
 
     actions = ShellActions(toolbar=toolbar, **a)
     actions.lockable = [a[n] for n in a if n != "quit"] + reports_menu.actions()
-    actions.available = {a["import_tracker"]: tracker_import is not None,
-                         a["export_tracker"]: tracker_export is not None}
-    actions.available.update({act: report_available for act in reports_menu.actions()})
     return actions
 
 
-def _tracker_action(window: QWidget, text: str, hook, context, kind: str) -> QAction:
+def _tracker_action(window: QWidget, text: str, hook: Callable[[QWidget, object], None],
+                    context: Callable[[], object], kind: str) -> QAction:
     action = _action(window, text, None, None, kind)
-    if hook is None:
-        action.setEnabled(False)
-        action.setToolTip(_tr("Arrives with the tracker feature"))
-        action.setStatusTip(action.toolTip())
-    else:
-        action.triggered.connect(lambda _c=False: hook(window, context()))
+    action.triggered.connect(lambda _c=False: hook(window, context()))
     return action
-
-
-def _fill_reports_menu(menu: QMenu, window: QWidget, context, current_case) -> bool:
-    populate = optional.load(optional.REPORT_DIALOGS, "populate_reports_menu")
-    if populate is not None:
-        populate(menu, parent=window, context=context, current_case=current_case)
-        if menu.actions():
-            return True
-    placeholder = menu.addAction(icon("report"), _tr("Reports"))
-    placeholder.setEnabled(False)
-    placeholder.setToolTip(_tr("Arrives with the reports feature"))
-    placeholder.setStatusTip(placeholder.toolTip())
-    return False

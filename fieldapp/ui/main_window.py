@@ -31,7 +31,7 @@ from fieldapp.domain.records import CaseSummary
 from fieldapp.services import drafts
 from fieldapp.settings import Settings
 from fieldapp.store import Store
-from fieldapp.ui import optional, tasks
+from fieldapp.ui import tasks
 from fieldapp.ui.banner import Banner
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.dialogs.common import guarded
@@ -42,7 +42,8 @@ from fieldapp.ui.icons import icon
 from fieldapp.ui.lock import ClipboardGuard, IdleWatcher, LockScreen, OsLockWatcher
 from fieldapp.ui.main_actions import build_shell_actions
 from fieldapp.ui.pages.board_page import BoardPage, filter_matches
-from fieldapp.ui.pages.placeholder_page import PlaceholderPage
+from fieldapp.ui.pages.case_page import CasePage
+from fieldapp.ui.pages.dashboard_page import DashboardPage
 from fieldapp.ui.sync_status import SyncStatusWidget
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,8 @@ class MainWindow(QMainWindow):
         self._fixed_idle_ms = idle_timeout_ms
         self._place = Place()
         self._is_locked = False
-        self._case_page: QWidget | None = None
-        self._dashboard: QWidget | None = None
+        self._case_page: CasePage | None = None
+        self._dashboard: DashboardPage | None = None
 
         self.board = BoardPage(self)
         self.board.case_activated.connect(self.open_case)
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self._show_role()
 
         self.clipboard = ClipboardGuard(self)
+        self.clipboard.route_copies(self)  # copy and cut in this window go out with the hints
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle_timed_out.connect(self.lock_now)
         self.os_lock = OsLockWatcher(self)
@@ -169,15 +171,9 @@ class MainWindow(QMainWindow):
             return
         self._close_case_page()
         if self._dashboard is None:
-            page_class = optional.load(optional.DASHBOARD_PAGE, "DashboardPage")
-            if page_class is None:
-                self._dashboard = PlaceholderPage(
-                    self.tr("The dashboard arrives with the dashboard feature."), self.pages)
-                self._dashboard.closed.connect(self.show_board)
-            else:
-                self._dashboard = page_class(self._context, parent=self.pages)
+            self._dashboard = DashboardPage(self._context, parent=self.pages)
             self.pages.addWidget(self._dashboard)
-        elif hasattr(self._dashboard, "refresh"):
+        else:
             self._dashboard.refresh()
         self.pages.setCurrentWidget(self._dashboard)
         self._place = Place("dashboard")
@@ -186,13 +182,8 @@ class MainWindow(QMainWindow):
         if self._is_locked or self._context is None:
             return
         self._close_case_page()
-        page_class = optional.load(optional.CASE_PAGE, "CasePage")
-        if page_class is None:
-            page = PlaceholderPage(self.tr("The case page arrives with the case view feature."),
-                                   self.pages)
-        else:
-            page = page_class(self._context, case_id, parent=self.pages)
-            page.case_saved.connect(self._case_saved)
+        page = CasePage(self._context, case_id, parent=self.pages)
+        page.case_saved.connect(self._case_saved)
         page.closed.connect(self.show_board)
         self._case_page = page
         self.pages.addWidget(page)

@@ -57,7 +57,7 @@ def _render_all(folder: Path, out: Path, scale: float) -> list[Path]:
     from fieldapp.services import demo
     from fieldapp.settings import Settings
     from fieldapp.store import Store
-    from fieldapp.ui import optional, tasks
+    from fieldapp.ui import tasks
     from fieldapp.ui.context import AppContext
     from fieldapp.ui.dialogs.create_vault_dialog import CreateVaultDialog
     from fieldapp.ui.dialogs.new_incident_dialog import NewIncidentDialog
@@ -143,23 +143,17 @@ def _render_all(folder: Path, out: Path, scale: float) -> list[Path]:
     dialog.close()
 
     if scale == 1:
-        if optional.load(optional.CASE_PAGE, "CasePage") is None:
-            print("note: the case page is not in this build; skipped")  # noqa: T201
-        else:
-            window.board.table.selectRow(0)
-            window.open_case(window.board.model.summary(0).case_id)
-            page = window.pages.currentWidget()
-            spin(lambda: getattr(page, "is_loaded", True))
-            save(window, "05-case-page")
-            window.show_board()
-        if optional.load(optional.DASHBOARD_PAGE, "DashboardPage") is None:
-            print("note: the dashboard is not in this build; skipped")  # noqa: T201
-        else:
-            window.show_dashboard()
-            spin(lambda: False, 2.0)
-            tasks.wait_for_all()
-            save(window, "06-dashboard")
-            window.show_board()
+        window.board.table.selectRow(0)
+        window.open_case(window.board.model.summary(0).case_id)
+        page = window.pages.currentWidget()
+        spin(lambda: page.is_loaded)
+        save(window, "05-case-page")
+        window.show_board()
+        window.show_dashboard()
+        spin(lambda: False, 2.0)
+        tasks.wait_for_all()
+        save(window, "06-dashboard")
+        window.show_board()
         window.lock_now()
         save(window, "07-lock-screen")
     window.close()

@@ -1,4 +1,8 @@
-"""The status bar's sync indicator; the sync feature fills it in (text only, never names)."""
+"""The status bar's sync indicator (text only, never names).
+
+This build cannot enrol with a station hub yet, so it says the laptop is not enrolled (which is
+true) rather than promising sync; the sync feature will call :meth:`SyncStatusWidget.set_status`.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ class SyncStatusWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._icon)
         layout.addWidget(self._label)
-        self.set_status(self.tr("Not synced yet"))
+        self.set_status(self.tr("Not enrolled with a station hub"))
 
     def set_status(self, text: str) -> None:
         self._label.setText(text)

@@ -13,6 +13,7 @@ from fieldapp.ui.dialogs.settings_dialog import SettingsDialog
 from fieldapp.ui.dialogs.unlock_window import UnlockWindow
 from fieldapp.ui.icons import icon, resources_dir
 from fieldapp.ui.main_window import MainWindow
+from fieldapp.ui.pages.dashboard_page import DashboardPage
 
 
 def test_wizard_and_unlock_window_name_every_input(qtbot, context, tmp_path):
@@ -35,7 +36,8 @@ def test_main_window_dialogs_and_lock_screen_name_every_input(qtbot, context):
     qtbot.waitUntil(lambda: window.board.model.total() is not None, timeout=10_000)
     assert unnamed_inputs(window) == []
     assert window.windowTitle() == "Operation Provide"
-    window.show_dashboard()  # the dashboard feature, or its placeholder
+    window.show_dashboard()
+    assert isinstance(window.pages.currentWidget(), DashboardPage)
     assert unnamed_inputs(window) == []
 
     for dialog in (NewIncidentDialog(context, window), SettingsDialog(Settings(), window)):

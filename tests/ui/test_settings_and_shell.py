@@ -15,6 +15,7 @@ from fieldapp.settings import SCHEMA_VERSION, Settings, config_dir, load_setting
 from fieldapp.ui.app import vault_argument
 from fieldapp.ui.dialogs.settings_dialog import SettingsDialog
 from fieldapp.ui.main_window import MainWindow, Place
+from fieldapp.ui.pages.case_page import CasePage
 from fieldapp.vault import Vault
 
 
@@ -61,9 +62,9 @@ def test_escape_returns_from_a_case_to_the_board(qtbot, context):
     qtbot.waitUntil(lambda: window.board.model.rowCount() == 1, timeout=10_000)
     window.open_case(summary.case_id)
     page = window.pages.currentWidget()
-    if hasattr(page, "is_loaded"):
-        qtbot.waitUntil(lambda: page.is_loaded, timeout=10_000)
-    window.pages.currentWidget().setFocus()
+    assert isinstance(page, CasePage) and page.case_id == summary.case_id
+    qtbot.waitUntil(lambda: page.is_loaded, timeout=10_000)
+    page.setFocus()
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.place() == Place("board"), timeout=2_000)
     assert window.pages.currentWidget() is window.board

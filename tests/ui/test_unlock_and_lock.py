@@ -12,6 +12,7 @@ from fieldapp.settings import Settings
 from fieldapp.ui.app import AppFlow
 from fieldapp.ui.lock import IdleWatcher
 from fieldapp.ui.main_window import MainWindow, Place
+from fieldapp.ui.pages.case_page import CasePage
 from fieldapp.vault import Vault, generate_recovery_keypair
 
 
@@ -114,8 +115,9 @@ def test_idle_lock_hides_all_content_and_clears_our_clipboard(qtbot, context):
     window.activateWindow()
     qtbot.waitActive(window)
     window.board.search.setText("PR-SECRET-77")
+    window.board.search.setFocus()
     window.board.search.selectAll()
-    window.board.search.copy()
+    press(qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)  # the copy action
     assert QGuiApplication.clipboard().text() == "PR-SECRET-77"
 
     with qtbot.waitSignal(window.locked, timeout=5_000):
@@ -180,16 +182,16 @@ def test_ctrl_l_closes_dialogs_and_unlock_reopens_the_case(qtbot, context):
         press(qtbot, Qt.Key.Key_Return)
     assert window.place() == Place("case", summary.case_id)
     page = window.pages.currentWidget()
-    assert page is not window.board and getattr(page, "case_id", summary.case_id) == summary.case_id
+    assert isinstance(page, CasePage) and page.case_id == summary.case_id
     _settle(qtbot, window)
     window.close()
 
 
 def _settle(qtbot, window: MainWindow) -> None:
-    """Let the case page (another feature) finish loading before the next step."""
+    """Let the case page finish loading before the next step."""
     page = window.pages.currentWidget()
-    if hasattr(page, "is_loaded"):
-        qtbot.waitUntil(lambda: page.is_loaded, timeout=10_000)
+    assert isinstance(page, CasePage)
+    qtbot.waitUntil(lambda: page.is_loaded, timeout=10_000)
 
 
 def test_recovered_draft_is_reopened_with_a_banner(qtbot, flows, context, vault_folder):
