@@ -166,17 +166,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from fieldapp.services import audit_ops
+    from fieldapp.services.sync.anchor import check_acked_head
 
     with opened_store(_folder(args), args.passphrase_file) as (_, store):
         with store.uow() as uow:
             report = audit_ops.verify_chain(uow=uow)
+            anchor = check_acked_head(uow=uow)
     if args.json:
-        print(json.dumps({"ok": report.ok, "rows": report.rows, "first_bad_seq": report.first_bad_seq}))
+        print(json.dumps({"ok": report.ok and anchor.ok, "rows": report.rows,
+                          "first_bad_seq": report.first_bad_seq,
+                          "hub_acked_seq": anchor.acked_seq, "hub_anchor_problem": anchor.problem}))
     if not report.ok:
         raise IntegrityError(
             f"audit log broken at entry {report.first_bad_seq} of {report.rows} checked: it was "
             "altered, removed or reordered. Keep this laptop as it is and tell your supervisor."
         )
+    if not anchor.ok:
+        raise IntegrityError(f"{anchor.problem}. Keep this laptop as it is and tell your supervisor.")
     if not args.json:
         print(f"Audit log intact: {report.rows} entries, hash chain verified.")
     return 0
