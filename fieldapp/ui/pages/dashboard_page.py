@@ -193,10 +193,7 @@ class DashboardPage(QWidget):
             self.filter_error.setText("\u26a0 " + self.tr("The From date is after the To date."))
             self.filter_error.show()
             return None, False
-        try:
-            return make_filter(start, end, self.bcu.value()), True
-        except ImportError:
-            return None, True
+        return make_filter(start, end, self.bcu.value()), True
 
     def refresh(self) -> None:
         flt, ok = self.current_filter()
@@ -213,11 +210,8 @@ class DashboardPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             if shiboken6.isValid(self) and generation == self._generation:
-                if isinstance(exc, ImportError):
-                    self.status.setText(self.tr("The measures are not available in this build."))
-                else:
-                    self.status.setText(self.tr("The measures could not be worked out ({kind})."
-                                                ).format(kind=type(exc).__name__))
+                self.status.setText(self.tr("The measures could not be worked out ({kind})."
+                                            ).format(kind=type(exc).__name__))
 
         tasks.run_task(lambda: source(flt), on_done=done, on_error=failed)
 
