@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import getpass
 import importlib
+import inspect
 import json
 import logging
 import os
@@ -515,8 +516,11 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
     from sync.hub import tls
 
     with opened_hub(args) as hub:
+        extra = {}
+        if "actor" in inspect.signature(enrol.make_code).parameters:
+            extra["actor"] = _operator(args)  # the audit row names the operator once it can
         code = enrol.make_code(hub.database, user=args.user, role=args.role,
-                               staff_code=args.staff_code, bcu=args.bcu, team=args.team)
+                               staff_code=args.staff_code, bcu=args.bcu, team=args.team, **extra)
         fingerprint = tls.ca_fingerprint(hub.data_dir, hub.config)
     log.info("enrolment code made", extra={"command": "enrol-code"})
     print(f"One-time enrolment code for {_ROLE_WORDS[args.role]}: valid for 10 minutes, single "
@@ -597,19 +601,26 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
                                               now_ms=_now_ms())
     write_private(reply_path, reply)
     refused = _refused_results(reply)
-    log.info("bundle file imported", extra={"count": len(refused), "bytes": len(data)})
+    counted = summary.get("refused", 0) if isinstance(summary, dict) else 0
+    revoked = bool(summary.get("revoked")) if isinstance(summary, dict) else False
+    log.info("bundle file imported", extra={"count": max(len(refused), counted),
+                                            "bytes": len(data)})
     if isinstance(summary, dict):
         _print_mapping(summary)
     elif summary:
         print(summary)
     print(f"Reply written to {reply_path}: take it back to the laptop and run "
           "'fieldapp sync --from-file' with it.")
-    if refused:
-        print(f"{len(refused)} bundle{'s were' if len(refused) != 1 else ' was'} refused:",
-              file=sys.stderr)
+    if revoked:
+        print("This device is revoked: nothing from it was applied, and the reply tells it to "
+              "wipe itself.", file=sys.stderr)
+        return REFUSED
+    if refused or counted:
+        total = max(len(refused), counted)
+        print(f"{total} bundle{'s were' if total != 1 else ' was'} refused:", file=sys.stderr)
         for result in refused[:20]:
-            print(f"  {result.get('bundle_id', '?')}: {result.get('error', result.get('status'))}",
-                  file=sys.stderr)
+            print(f"  {result.get('bundle_id') or '?'}: {result.get('error', result.get('status'))}"
+                  f" ({result.get('message', '')})", file=sys.stderr)
         return REFUSED
     return OK
 

@@ -115,7 +115,10 @@ def prepare(data_dir: Path, *, plain_http: bool) -> Prepared:
     config = hub_config.load(data_dir)
     keys = hub_keys.load(data_dir)
     ca_pem = tls.ca_pem(config, data_dir)
-    ssl_context = None if plain_http else tls.server_ssl_context(config, data_dir)
+    ssl_context = None
+    if not plain_http:
+        ssl_context = tls.server_ssl_context(config, data_dir)
+        _check_expiry(tls.server_certificate_info(config, data_dir))
     database = Database(hub_config.database_url(config, data_dir))
     try:
         database.upgrade()  # a newer fieldapp-hub brings its migrations; a no-op otherwise
@@ -127,6 +130,17 @@ def prepare(data_dir: Path, *, plain_http: bool) -> Prepared:
         raise
     return Prepared(config=config, keys=keys, database=database, app=app,
                     ssl_context=ssl_context, ca_pem=ca_pem)
+
+
+def _check_expiry(info: tls.CertificateInfo) -> None:
+    days = info.days_left()
+    if days < 0:
+        raise ServeRefused(f"the hub's server certificate expired on {info.not_after:%Y-%m-%d}; "
+                           "run 'fieldapp-hub cert renew' first (laptops keep their pinned CA)")
+    if days < tls.RENEW_WARNING_DAYS:
+        log.warning("server certificate expires soon", extra={"days_left": days})
+        print(f"fieldapp-hub: warning: the server certificate expires in {days} days; run "  # noqa: T201
+              "'fieldapp-hub cert renew' and restart", file=sys.stderr, flush=True)
 
 
 def _server_class() -> type:
