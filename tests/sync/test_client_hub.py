@@ -1,0 +1,173 @@
+"""The laptop client against the real hub: ``fieldapp-hub serve`` in a subprocess over TLS 1.3
+(tests/hub/hub_process.py), laptops driven through the ``fieldapp`` CLI in subprocesses."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
+from hub_process import RunningHub, running_hub  # noqa: E402
+
+from fieldapp.store import Store  # noqa: E402
+from fieldapp.vault import Vault  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple"
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
+
+
+def laptop(vault: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "FIELDAPP_PASSPHRASE": PASSPHRASE, "FIELDAPP_VAULT": str(vault)}
+    proc = subprocess.run([sys.executable, "-m", "fieldapp", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"fieldapp {' '.join(args)}: exit {proc.returncode}\n"
+                             f"{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def new_laptop(tmp_path: Path, name: str, role: str = "idva") -> Path:
+    vault = tmp_path / name
+    laptop(vault, "init", "--user", name, "--role", role)
+    return vault
+
+
+def enrol(hub: RunningHub, vault: Path, *, url: str | None = None, **code: str) -> str:
+    args = [part for key, value in code.items() for part in (f"--{key.replace('_', '-')}", value)]
+    made = hub.ok("enrol-code", *args)
+    out = laptop(vault, "enrol", "--hub", url or hub.url, "--code", made.stdout.split()[-1],
+                 "--ca-fingerprint", hub.ca_fingerprint)
+    return out.stdout.split()[-1]  # the device fingerprint, the last word printed
+
+
+@contextlib.contextmanager
+def opened(vault: Path):
+    v = Vault.open(vault)
+    v.unlock(bytearray(PASSPHRASE.encode()))
+    try:
+        yield Store.open(v)
+    finally:
+        v.lock()
+
+
+def cases_of(vault: Path) -> dict[str, tuple]:
+    """Each case with what a pull must reproduce: allocation, reference, visits, voice entries."""
+    with opened(vault) as store, store.uow(read_only=True) as uow:
+        db = uow.dbapi()
+        return {row[0]: tuple(row[1:]) for row in db.execute(
+            "SELECT c.id, c.allocated_to, c.police_ref, c.victim_name, "
+            " (SELECT count(*) FROM visits v WHERE v.case_id = c.id AND v.idva_visit_at IS NOT NULL),"
+            " (SELECT count(*) FROM voice_entries e WHERE e.case_id = c.id),"
+            " (SELECT count(*) FROM offers o JOIN visits v ON v.id = o.visit_id WHERE v.case_id = c.id)"
+            " FROM cases c")}
+
+
+def outbox_of(vault: Path) -> dict[str, int]:
+    with opened(vault) as store, store.uow(read_only=True) as uow:
+        return dict(uow.dbapi().execute("SELECT status, count(*) FROM outbox GROUP BY status"))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path, backend):
+    with running_hub(tmp_path, backend) as hub:
+        idva = new_laptop(tmp_path, "idva-one")
+        device = enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01", bcu="WEST")
+        devices = json.loads(hub.ok("devices", "--json").stdout)["devices"]
+        assert [d["device_id"] for d in devices] == [device]  # the hub's screen shows the same id
+
+        laptop(idva, "demo", "--cases", "30", "--seed", "11")  # a day (and months) of visits
+        pending = outbox_of(idva)["pending"]
+        first = json.loads(laptop(idva, "sync", "--json").stdout)
+        assert first["ok"] and first["sent_ops"] == pending and first["refused"] == []
+        assert outbox_of(idva) == {"acked": pending}
+        again = json.loads(laptop(idva, "sync", "--json").stdout)
+        assert again["sent_ops"] == 0 and again["received_cases"] == 0 and again["ok"]
+
+        mine = cases_of(idva)
+        coordinator = new_laptop(tmp_path, "coord", "coordinator")
+        enrol(hub, coordinator, user="Coordinator", role="coordinator", staff_code="COORD1")
+        pulled = json.loads(laptop(coordinator, "sync", "--json").stdout)
+        assert pulled["received_cases"] == len(mine) and pulled["ok"]
+        assert cases_of(coordinator) == mine
+
+        other = new_laptop(tmp_path, "idva-two")
+        enrol(hub, other, user="IDVA Two", role="idva", staff_code="IDVA02", bcu="WEST")
+        laptop(other, "sync", "--json")
+        theirs = {k: v for k, v in mine.items() if v[0] == "IDVA02"}
+        assert theirs and cases_of(other) == theirs
+
+        out = laptop(idva, "audit", "verify", "--json")
+        report = json.loads(out.stdout)
+        hub_device = [d for d in json.loads(hub.ok("devices", "--json").stdout)["devices"]
+                      if d["device_id"] == device][0]
+        assert report["ok"] and report["hub_acked_seq"] == hub_device["audit_head_seq"]
+
+
+def test_a_lost_reply_is_retried_with_identical_bytes_and_applied_once(tmp_path):
+    with running_hub(tmp_path, "sqlite") as hub:
+        idva = new_laptop(tmp_path, "idva")
+        enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01")
+        laptop(idva, "demo", "--cases", "8", "--seed", "4")
+        pending = outbox_of(idva)["pending"]
+        # The hub commits the bundle but its answer never arrives; then the connection is cut
+        # part-way through the request. The client's retries send the stored bytes again.
+        with hub.proxy(plan=["lost_reply", "cut_request"], fault_rate=0.0) as proxy:
+            report = json.loads(laptop(idva, "sync", "--json", "--hub", proxy.url).stdout)
+        assert proxy.counts["lost_reply"] == 1 and report["ok"]
+        assert report["sent_bundles"] == 1 and report["sent_ops"] == pending, (report, proxy.log)
+        # The retry was answered "duplicate" (the hub does so only for the same bundle id with the
+        # same SHA-256 of the whole body; other bytes would be 409 bundle_id_reused) and acked.
+        assert report["duplicate_ops"] == 0 and report["refused"] == []
+        assert outbox_of(idva) == {"acked": pending}
+        devices = json.loads(hub.ok("devices", "--json").stdout)["devices"]
+        assert devices[0]["last_seq"] == 1  # one bundle, applied once
+
+
+def test_revocation_at_the_hub_wipes_the_laptop_on_its_next_sync(tmp_path):
+    with running_hub(tmp_path, "sqlite") as hub:
+        idva = new_laptop(tmp_path, "idva")
+        device = enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01")
+        laptop(idva, "demo", "--cases", "3")
+        laptop(idva, "sync")
+        hub.ok("revoke", device, "--reason", "laptop lost")
+        out = laptop(idva, "sync", check=False)
+    assert out.returncode == 1 and "revoked" in out.stderr and "Traceback" not in out.stderr
+    assert not Vault.exists(idva) and not (idva / "fieldapp.db").exists()
+    assert not list(idva.glob("fieldapp.db*"))
+    laptop(idva, "init", "--user", "idva", "--role", "idva")  # a first-run folder again
+
+
+def test_usb_transfer_through_the_hubs_bundle_import(tmp_path):
+    with running_hub(tmp_path, "sqlite") as hub:
+        idva = new_laptop(tmp_path, "idva")
+        enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01")
+        coordinator = new_laptop(tmp_path, "coord", "coordinator")
+        enrol(hub, coordinator, user="Coordinator", role="coordinator", staff_code="C1")
+        laptop(idva, "demo", "--cases", "6", "--seed", "2")
+        usb = tmp_path / "usb"
+        usb.mkdir()
+        laptop(idva, "sync", "--to-file", str(usb / "idva.json"))
+        hub.ok("bundle", "import", str(usb / "idva.json"), "--reply", str(usb / "idva-reply.json"))
+        applied = json.loads(laptop(idva, "sync", "--from-file", str(usb / "idva-reply.json"),
+                                    "--json").stdout)
+        assert applied["ok"] and applied["sent_bundles"] == 1 and applied["sent_ops"] > 0
+        assert set(outbox_of(idva)) == {"acked"}
+        laptop(coordinator, "sync", "--to-file", str(usb / "coord.json"))
+        hub.ok("bundle", "import", str(usb / "coord.json"), "--reply", str(usb / "coord-reply.json"))
+        pulled = json.loads(laptop(coordinator, "sync", "--from-file",
+                                   str(usb / "coord-reply.json"), "--json").stdout)
+        assert pulled["received_cases"] == 6 and pulled["ok"]
+        assert cases_of(coordinator) == cases_of(idva)
+        # The same reply again changes nothing; a network sync afterwards has nothing to do.
+        again = json.loads(laptop(coordinator, "sync", "--from-file",
+                                  str(usb / "coord-reply.json"), "--json").stdout)
+        assert again["received_cases"] == 0 and again["ok"]
+        net = json.loads(laptop(coordinator, "sync", "--json").stdout)
+        assert net["received_cases"] == 0 and not net["full_restore"] and net["ok"]
