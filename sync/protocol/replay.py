@@ -55,12 +55,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Row = dict[str, Any]
 
 
-_CANONICAL_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def pseudonym_for(case_id: str | UUID) -> str:
     """The case's pseudonym, as ``fieldapp.services.capture.pseudonym_for`` makes it (tested)."""
-    if isinstance(case_id, str) and _CANONICAL_ID.match(case_id):
+    if isinstance(case_id, str) and _CANONICAL_ID.fullmatch(case_id):
         return "C-" + case_id[:6].upper()  # the first six hex digits of the id
     value = case_id if isinstance(case_id, UUID) else UUID(case_id)
     return f"C-{value.hex[:6].upper()}"
@@ -70,7 +70,8 @@ def pseudonym_for(case_id: str | UUID) -> str:
 class CaseTables:
     """One case's rows. ``incident`` and ``case`` are one row or None; the others are tuples of
     rows in the order the ops created them (visits in creation order, each visit's offers,
-    checklist and tracker extras in visit order)."""
+    checklist and tracker extras in visit order). Rows are plain dicts: read them, do not
+    change them."""
 
     case_id: str
     incident: Row | None = None
@@ -88,6 +89,9 @@ class CaseTables:
     """Ops of an entity this version does not know: skipped."""
     invalid_ops: tuple[str, ...] = ()
     """Ids of ops of a known entity that could not be applied (in replay order): skipped whole."""
+    last_hlc: str = ""
+    """The newest clock reading among the ops applied ('' if none): a device that stores the
+    case can move its own clock past it, so its next change to the case sorts after them."""
 
     @property
     def complete(self) -> bool:
@@ -188,7 +192,7 @@ def _opt_date(v: dict, key: str) -> date | None:
 
 def _uuid_text(v: dict, key: str) -> str:
     value = _str(v, key)
-    if _CANONICAL_ID.match(value):  # as the laptop writes ids: no need to parse them
+    if _CANONICAL_ID.fullmatch(value):  # as the laptop writes ids: no need to parse them
         return value
     try:
         return str(UUID(value))
@@ -218,7 +222,7 @@ class _State:
     victim_name: str = ""
     allocated_to: str = ""
 
-    def freeze(self, *, applied: int, unknown: int, invalid: list[str]) -> CaseTables:
+    def freeze(self, *, applied: int, unknown: int, invalid: list[str], last: str) -> CaseTables:
         """The tables, handing over the rows themselves (the state is not used again)."""
         order = list(self.visits)
         offers = self.offers
@@ -231,7 +235,7 @@ class _State:
             safe_contacts=() if self.safe is None else (self.safe,),
             outcomes=() if self.outcome is None else (self.outcome,),
             tracker_extras=tuple(self.extras[vid] for vid in order if vid in self.extras),
-            applied_ops=applied, unknown_ops=unknown, invalid_ops=tuple(invalid),
+            applied_ops=applied, unknown_ops=unknown, invalid_ops=tuple(invalid), last_hlc=last,
         )
 
     def need_case(self) -> Row:
@@ -563,6 +567,7 @@ def replay(ops: Iterable[Op], *, case_id: str | None = None) -> CaseTables:
     state = _State(case_id=ids.pop() if ids else "")
     applied = unknown = 0
     invalid: list[str] = []
+    last = ""
     for op in ordered:
         handler = HANDLERS.get(op.entity)
         if handler is None:
@@ -574,4 +579,5 @@ def replay(ops: Iterable[Op], *, case_id: str | None = None) -> CaseTables:
             invalid.append(op.op_id)
             continue
         applied += 1
-    return state.freeze(applied=applied, unknown=unknown, invalid=invalid)
+        last = op.hlc
+    return state.freeze(applied=applied, unknown=unknown, invalid=invalid, last=last)

@@ -91,7 +91,7 @@ def test_any_order_and_any_repetition_replays_the_same(cases, data):
     mixed = data.draw(st.permutations(shuffled + repeated))
     got = replay(mixed)
     assert got == expected
-    assert got.applied_ops == len(ops)
+    assert got.applied_ops == len(ops) and got.last_hlc == max(op.hlc for op in ops)
 
 
 def test_the_cases_cover_creation_update_and_tracker_rows(cases):

@@ -36,13 +36,14 @@ from replica_day import (
     vault_rows,
 )
 
-from fieldapp.services import capture, kpi, queries
+from fieldapp.services import capture, case_state, kpi, queries
 from fieldapp.services.sync.apply import RECEIVED, apply_cases
-from fieldapp.services.tracker_rows import REFERRAL_COLUMN, tracker_rows
+from fieldapp.services.tracker_rows import COLUMN_REFERRAL, REFERRAL_COLUMN, tracker_rows
 from fieldapp.store import Store
 from fieldapp.tracker import from_tables
 from fieldapp.tracker.from_tables import tracker_rows_from_tables
 from sync.protocol import replay as replay_module
+from sync.protocol.models import ENTITIES
 from sync.protocol.replay import CaseTables, replay
 
 
@@ -170,6 +171,15 @@ def test_pseudonyms_are_made_as_the_laptop_makes_them(day):
         assert t.case["pseudonym"] == capture.pseudonym_for(UUID(case_id))
         assert replay_module.pseudonym_for(UUID(case_id)) == t.case["pseudonym"]
         assert replay_module.pseudonym_for(case_id.upper()) == t.case["pseudonym"]
+
+
+def test_replays_copies_of_the_laptops_vocabulary_agree_with_it():
+    assert replay_module.VISIT_FIELDS == case_state.VISIT_FIELDS
+    assert replay_module.RISK_FIELDS == case_state.RISK_FIELDS
+    assert replay_module.SAFE_FIELDS == case_state.SAFE_FIELDS
+    assert replay_module.REFERRAL == case_state.REFERRAL
+    assert list(replay_module.COLUMN_REFERRAL.items()) == list(COLUMN_REFERRAL.items())
+    assert set(replay_module.HANDLERS) < set(ENTITIES)
 
 
 def test_a_fresh_vault_given_every_case_exports_the_same_tracker(day, replica):
