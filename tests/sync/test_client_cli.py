@@ -168,7 +168,8 @@ def test_audit_verify_finds_the_newest_rows_deleted_after_the_hub_acknowledged_t
         laptop(vault, "sync")
     report = json.loads(laptop(vault, "audit", "verify", "--json").stdout)
     acked = report["hub_acked_seq"]
-    assert report["ok"] and acked == report["rows"]
+    # The head sealed into the last bundle; rows may follow it (the cases the pull applied).
+    assert report["ok"] and 0 < acked <= report["rows"]
     assert acked == hub.devices[next(iter(hub.devices))].audit_head["seq"]
 
     # Someone with the key deletes the newest audit rows: the chain alone still verifies.

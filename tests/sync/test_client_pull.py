@@ -264,3 +264,23 @@ def test_a_valid_wipe_order_wipes_the_vault_and_leaves_a_first_run_folder(hub, s
     # A new vault can be made in the same folder, as on first run.
     fresh = Vault.create(folder, passphrase=bytearray(PASSPHRASE.encode()), user="jo", role="idva")
     fresh.lock()
+
+
+def test_a_reply_file_with_a_valid_wipe_order_wipes_and_a_forged_one_does_not(hub, station, tmp_path):
+    from fieldapp.services.sync import transfer
+
+    idva, _ = station
+    out = tmp_path / "idva.transfer"
+    transfer.write_transfer_file(store=idva.store, path=out)
+    hub.revoke(meta(idva, state.DEVICE_ID))
+    hub.forge_wipe = True
+    reply = tmp_path / "idva.reply"
+    reply.write_bytes(hub.import_transfer(out.read_bytes()))
+    with pytest.raises(errors.HubNotTrusted):
+        transfer.apply_reply_file(vault=idva.vault, store=idva.store, path=reply)
+    assert Vault.exists(idva.folder) and idva.vault.is_unlocked
+    hub.forge_wipe = False
+    reply.write_bytes(hub.import_transfer(out.read_bytes()))
+    with pytest.raises(errors.Revoked):
+        transfer.apply_reply_file(vault=idva.vault, store=idva.store, path=reply)
+    assert _first_run(idva.folder)

@@ -322,3 +322,34 @@ def test_a_tls_failure_is_a_certificate_mismatch_not_unreachable(hub, laptops):
                    transport=httpx.MockTransport(handshake_fails)) as client:
         with pytest.raises(errors.CertificateMismatch):
             client.call("GET", "/v1/health", signed=False)
+
+
+def test_the_status_line_says_what_is_waiting(hub, laptops):
+    from fieldapp.services.sync.status import sync_status
+
+    laptop = laptops()
+    assert sync_status(store=laptop.store).words() == "Not enrolled with a station hub"
+    enrolled(hub, laptop)
+    add_cases(laptop, 2)
+    status = sync_status(store=laptop.store)
+    assert status.enrolled and status.pending_ops > 0 and "never synced" in status.words()
+    _sync(hub, laptop)
+    status = sync_status(store=laptop.store)
+    assert status.pending_ops == 0 and status.last_outcome["ok"] and "last synced" in status.words()
+
+
+def test_bundles_sealed_under_a_larger_limit_are_sealed_again_when_the_hub_lowers_it(laptops):
+    hub = FakeHub(max_bundle_bytes=1024 * 1024)
+    laptop = laptops()
+    enrolled(hub, laptop)
+    add_cases(laptop, 20)
+    pending = outbox_states(laptop)["pending"]
+    bundles.seal_all(store=laptop.store)
+    assert len(_stored(laptop)) == 1 and len(_stored(laptop)[0][2]) > 16_000
+    hub.max_bundle_bytes = 16_000  # the hub's limit went down before they were sent
+    report = _sync(hub, laptop)
+    stored = _stored(laptop)
+    assert report.sent_ops == pending and not report.refused and len(stored) > 1
+    assert all(len(row[2]) <= 16_000 and row[4] == "acked" for row in stored)
+    assert meta(laptop, state.MAX_BUNDLE_BYTES) == "16000"
+    assert len(hub.ops) == pending
