@@ -134,3 +134,14 @@ def test_mutated_bundles_from_an_enrolled_device_never_5xx(api, database, hub_ke
     assert statuses <= {200, 400, 401, 409, 413}
     # The intact bundle still applies (nothing a damaged copy did got in the way).
     assert api.signed(laptop, "POST", "/v1/bundles", valid).status_code in (200,)
+
+
+def test_deeply_nested_json_is_malformed_not_an_error(api, database, hub_keys):
+    laptop, _ = enrol_laptop(database, hub_keys)
+    for depth in (900, 5000, 15000):
+        nested = b"[" * depth + b"]" * depth
+        for path, body in (("/v1/enrol", nested), ("/v1/bundles", nested + b"\n"),
+                           ("/v1/bundles", b'{"header": ' + nested + b', "sig": "AA=="}\nx')):
+            response = api.signed(laptop, "POST", path, body,
+                                  extra={"content-type": "application/json"})
+            assert 400 <= response.status_code < 500, (depth, path, response.text)

@@ -112,9 +112,12 @@ def test_bad_keys_and_roles_are_malformed(database, hub_keys):
     with pytest.raises(Refused) as role:
         enrol.make_code(database, user="A", role="admin", now_ms=at)
     assert role.value.status == 400
-    with pytest.raises(Refused) as idva:
-        enrol.make_code(database, user="A", role="idva", staff_code="", now_ms=at)
-    assert idva.value.status == 400
+    with pytest.raises(Refused) as nameless:
+        enrol.make_code(database, user=" ", role="idva", staff_code="I1", now_ms=at)
+    assert nameless.value.status == 400
+    with pytest.raises(Refused) as control:
+        enrol.make_code(database, user="A\x00", role="idva", now_ms=at)
+    assert control.value.status == 400
     code = enrol.make_code(database, user="A", role="coordinator", now_ms=at)
     laptop = Laptop(hub=hub_keys)
     request = laptop.enrol_request(code).model_copy(update={"device_signing_key": "bm90IGEga2V5"})

@@ -138,3 +138,15 @@ def test_kpi_pdf_is_written_and_audited(database, hub_keys, synced, tmp_path):
     row = _last_audit(database)
     assert (row.action, row.record_type, row.recipient) == ("disclosure", "kpi_report", "Board")
     assert "kpi.pdf" in row.purpose and "BCU WEST" in row.record_id
+
+
+def test_a_failed_write_records_no_disclosure(database, hub_keys, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    before = _last_audit(database)
+    with pytest.raises(Refused) as refused:
+        outputs.export_tracker(database, hub_keys, out=blocker / "tracker.csv", fmt="csv",
+                               recipient="r", purpose="p", actor="a")
+    assert refused.value.code == "cannot_write"
+    after = _last_audit(database)
+    assert (before.seq if before else 0) == (after.seq if after else 0)

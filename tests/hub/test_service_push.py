@@ -308,8 +308,9 @@ def test_unstorable_text_is_malformed_not_an_error(database, hub_keys):
         assert conn.execute(select(cases.c.allocated_to)).scalar_one() == "IDVA01"
 
 
-def _seal_ascii(laptop, keys, payload):  # noqa: ANN001, ANN202
-    """seal.seal, but the payload JSON ASCII-escaped (so it may carry a lone surrogate)."""
+def _seal_ascii(laptop, keys, payload, *, plain=None):  # noqa: ANN001, ANN202
+    """seal.seal, but the payload JSON ASCII-escaped (so it may carry a lone surrogate), or
+    ``plain(bundle_id)`` as the sealed bytes."""
     from db_fixtures import new_id
 
     from sync.protocol.canonical import b64, sha256_hex
@@ -320,9 +321,52 @@ def _seal_ascii(laptop, keys, payload):  # noqa: ANN001, ANN202
     core = {"v": 1, "type": "push", "bundle_id": bundle_id, "device_id": laptop.device_id,
             "seq": 1, "prev_hash": "0" * 64, "hlc": laptop.hlc(),
             "hub_kid": key_id(keys.pairs.signing.public_key()), "suite": seal.SUITE_NAME}
-    plain = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("ascii")
-    ct = seal.SUITE.encrypt(plain, keys.pairs.sealing.public_key(),
+    text = (plain(bundle_id) if plain is not None
+            else json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("ascii"))
+    ct = seal.SUITE.encrypt(text, keys.pairs.sealing.public_key(),
                             info=b"idva/push/v1\0" + canonical(core))
     header = {**core, "ct_len": len(ct), "ct_sha256": sha256_hex(ct)}
     sig = laptop.pairs.signing.sign(b"idva/push-sig/v1\0" + canonical(header))
     return canonical({"header": header, "sig": b64(sig)}) + b"\n" + ct
+
+
+@pytest.mark.parametrize("depth", [push.MAX_VALUE_DEPTH + 1, 800, 5000])
+def test_deeply_nested_contents_are_malformed(database, hub_keys, depth):
+    laptop, _ = enrol_laptop(database, hub_keys)
+    ids, _ = new_case_ops(laptop)
+    op = voice_op(laptop, ids, "w").model_dump(mode="json")
+
+    def plain(bundle_id):  # noqa: ANN001, ANN202
+        head = json.dumps({"bundle_id": bundle_id, "device_id": laptop.device_id, "seq": 1,
+                           "ops": [dict(op, value={"x": 0})]})
+        nested = '{"a":' * depth + "1" + "}" * depth
+        return head.replace('{"x": 0}', nested).encode()
+
+    refused = _refused(database, hub_keys, laptop, _seal_ascii(laptop, hub_keys, {}, plain=plain))
+    assert (refused.status, refused.code) == (400, "malformed")
+
+
+def test_values_as_deep_as_allowed_apply(database, hub_keys):
+    laptop, _ = enrol_laptop(database, hub_keys)
+    ids, case_ops = new_case_ops(laptop)
+    value: dict = {"end": 1}
+    for _ in range(push.MAX_VALUE_DEPTH - 1):
+        value = {"a": value}
+    deep = laptop.op("unknown_entity", ids.case_id, ids.case_id, value)
+    assert _push(database, hub_keys, laptop, laptop.bundle(case_ops + [deep]))["status"] == "applied"
+
+
+def test_a_value_replay_cannot_rebuild_does_not_wedge_the_device(database, hub_keys):
+    """A date whose UTC form is out of range (replay raises OverflowError on it): the bundle
+    applies, the case keeps the scope it had, and later bundles still apply."""
+    laptop, _ = enrol_laptop(database, hub_keys)
+    ids, case_ops = new_case_ops(laptop, allocated_to="IDVA01")
+    _push(database, hub_keys, laptop, laptop.bundle(case_ops))
+    odd = laptop.op("incident", ids.incident_id, ids.case_id, {
+        **case_ops[0].value, "police_visit_at": "0001-01-01T00:30:00+01:00"})
+    assert _push(database, hub_keys, laptop, laptop.bundle([odd]))["status"] == "applied"
+    with database.begin(read_only=True) as conn:
+        case = conn.execute(select(cases)).one()
+    assert (case.allocated_to, case.bcu, case.rev) == ("IDVA01", "WEST", 2)
+    _, more = new_case_ops(laptop)
+    assert _push(database, hub_keys, laptop, laptop.bundle(more))["status"] == "applied"

@@ -9,6 +9,7 @@ the same code the laptop rebuilds a pulled case with.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from sync.protocol.models import Op
 from sync.protocol.replay import CaseTables, replay
 
 CHUNK = 500
+log = logging.getLogger(__name__)
 _UNSTORABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
@@ -79,8 +81,16 @@ class Scope:
     police_ref: str | None
 
 
-def tables_of(case_id: str, case_ops_: list[Op]) -> CaseTables:
-    return replay(case_ops_, case_id=case_id)
+def tables_of(case_id: str, case_ops_: list[Op]) -> CaseTables | None:
+    """The replayed case, or None when replay itself fails on these ops (an op's value that
+    escapes replay's own checks, e.g. a date whose UTC form is out of range): the hub must not
+    fail every later push or export because one device sent such a value."""
+    try:
+        return replay(case_ops_, case_id=case_id)
+    except Exception as exc:  # noqa: BLE001 - logged by type, the case left as it was
+        log.warning("case could not be replayed", extra={"case_id": case_id,
+                                                         "error": type(exc).__name__})
+        return None
 
 
 def scope_of(tables: CaseTables) -> Scope:

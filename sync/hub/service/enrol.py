@@ -62,17 +62,17 @@ def _field(value: str, limit: int, name: str) -> str:
 
 
 def make_code(db: Database, *, user: str, role: str, staff_code: str = "", bcu: str = "",
-              team: str = "", now_ms: int | None = None) -> str:
-    """A new one-time enrolment code for ``user`` in ``role`` (returned once, stored hashed)."""
+              team: str = "", now_ms: int | None = None, actor: str = "hub-admin") -> str:
+    """A new one-time enrolment code for ``user`` in ``role`` (returned once, stored hashed).
+
+    An IDVA's cases are those allocated to their staff code, so an IDVA enrolled without one
+    receives no cases from the hub (their own pushes still sync)."""
     now_ms = _now() if now_ms is None else now_ms
     if role not in ROLES:
         raise Refused(400, "malformed", "the role must be idva, supervisor or coordinator")
     user = _field(user, 120, "user name")
     if not user:
         raise Refused(400, "malformed", "the code needs the user's name")
-    if role == "idva" and not (staff_code or "").strip():
-        raise Refused(400, "malformed", "an IDVA's code needs their staff code (their cases are "
-                                        "the ones allocated to it)")
     body = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_CHARS))
     code = "-".join(body[i:i + 5] for i in range(0, _CODE_CHARS, 5))
     with db.begin() as conn:
@@ -80,7 +80,7 @@ def make_code(db: Database, *, user: str, role: str, staff_code: str = "", bcu: 
             code_hash=code_hash(code), user=user, role=role,
             staff_code=_field(staff_code, 40, "staff code"), bcu=_field(bcu, 16, "BCU").upper(),
             team=_field(team, 40, "team"), created_at=now_ms, expires_at=now_ms + CODE_TTL_MS))
-        audit.append(conn, at=now_ms, actor="hub-admin", action=audit.Action.ENROLMENT,
+        audit.append(conn, at=now_ms, actor=actor, action=audit.Action.ENROLMENT,
                      record_type="enrol_code", record_id=code_hash(code)[:16],
                      purpose=f"code made for a {role}")
     return code

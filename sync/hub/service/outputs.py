@@ -44,6 +44,8 @@ def _case_rows(db: Database, keys: HubKeys) -> Iterator[list[TrackerRow]]:
         for part in casedata.chunks(case_ids):
             for case_id, case_ops in casedata.case_ops(conn, keys, part).items():
                 tables = casedata.tables_of(case_id, case_ops)
+                if tables is None:
+                    continue
                 try:
                     yield tracker_rows_from_tables(tables)
                 except (ValidationError, ValueError):
@@ -57,10 +59,12 @@ def tracker_rows(db: Database, keys: HubKeys) -> list[TrackerRow]:
     return rows
 
 
-def _filter(date_from: date | None, date_to: date | None, bcu: str | None) -> KpiFilter:
+def _filter(date_from: date | None, date_to: date | None, bcu: str | None,
+            district: str | None = None, idva: str | None = None) -> KpiFilter:
     try:
         return KpiFilter(date_from=date_from, date_to=date_to,
-                         bcu=Bcu(bcu.upper()) if bcu else None)
+                         bcu=Bcu(bcu.upper()) if bcu else None, district=district or None,
+                         idva_code=idva or None)
     except ValueError:
         raise Refused(400, "malformed", "the BCU must be one of "
                       + ", ".join(b.value for b in Bcu)) from None
@@ -85,37 +89,43 @@ def export_tracker(db: Database, keys: HubKeys, *, out: Path, fmt: str, recipien
     buffer = io.BytesIO()
     writer = write_xlsx if fmt == "xlsx" else write_csv
     count = writer(rows, buffer, exported_by=actor, exported_at=clock.utc_now())
-    _write(Path(out), buffer.getvalue())
-    now_ms = _now_ms()
+    # The disclosure row and the file together: a failed write rolls the row back.
     with db.begin() as conn:
-        audit.append(conn, at=now_ms, actor=actor, action=audit.Action.DISCLOSURE,
+        audit.append(conn, at=_now_ms(), actor=actor, action=audit.Action.DISCLOSURE,
                      record_type="tracker", record_id=Path(out).name, recipient=recipient,
                      purpose=f"{purpose}; tracker_v1 {fmt}, {count} rows")
+        _write(Path(out), buffer.getvalue())
     return count
 
 
 def kpi_report(db: Database, keys: HubKeys, *, date_from: date | None = None,
-               date_to: date | None = None, bcu: str | None = None) -> Any:
+               date_to: date | None = None, bcu: str | None = None, district: str | None = None,
+               idva: str | None = None) -> Any:
     """The KpiReport of every synced visit matching the filter (fieldapp.tracker.kpi)."""
-    flt = _filter(date_from, date_to, bcu)
+    flt = _filter(date_from, date_to, bcu, district, idva)
     return compute_kpis(flt.apply(tracker_rows(db, keys)))
 
 
 def kpi_json(db: Database, keys: HubKeys, *, date_from: date | None = None,
-             date_to: date | None = None, bcu: str | None = None) -> dict[str, Any]:
+             date_to: date | None = None, bcu: str | None = None, district: str | None = None,
+             idva: str | None = None) -> dict[str, Any]:
     """Exactly the document ``fieldapp report kpi --json`` prints, over all synced data."""
-    return kpi_report(db, keys, date_from=date_from, date_to=date_to, bcu=bcu).to_cli_json()
+    return kpi_report(db, keys, date_from=date_from, date_to=date_to, bcu=bcu,
+                      district=district, idva=idva).to_cli_json()
 
 
 def kpi_pdf(db: Database, keys: HubKeys, *, out: Path, actor: str, recipient: str, purpose: str,
             date_from: date | None = None, date_to: date | None = None, bcu: str | None = None,
-            encrypt: str | None = None, now: datetime | None = None) -> Path:
+            district: str | None = None, idva: str | None = None, encrypt: str | None = None,
+            now: datetime | None = None) -> Path:
     """The KPI report PDF (fieldapp.reports) written atomically to ``out``; audited."""
     from fieldapp.reports import KpiReportInput, render_kpi_report, write_pdf
 
-    report = kpi_report(db, keys, date_from=date_from, date_to=date_to, bcu=bcu)
-    described = ", ".join(f"{k} {v}" for k, v in (("from", date_from), ("to", date_to),
-                                                  ("BCU", bcu.upper() if bcu else None)) if v)
+    report = kpi_report(db, keys, date_from=date_from, date_to=date_to, bcu=bcu,
+                        district=district, idva=idva)
+    described = ", ".join(f"{k} {v}" for k, v in (
+        ("from", date_from), ("to", date_to), ("BCU", bcu.upper() if bcu else None),
+        ("district", district), ("IDVA", idva)) if v)
     filters = described or "All synced records"
     period = ""
     if report.period_from and report.period_to:
@@ -124,13 +134,13 @@ def kpi_pdf(db: Database, keys: HubKeys, *, out: Path, actor: str, recipient: st
     data = render_kpi_report(KpiReportInput(
         kpis=report, printed_by=(actor or "hub")[:120], printed_at=now or datetime.now(UTC),
         filters=filters, period=period), encrypt=encrypt)
-    try:
-        written = write_pdf(data, Path(out))
-    except OSError as exc:
-        raise Refused(400, "cannot_write", f"could not write the file there ({exc.strerror}); "
-                                           "choose another folder") from None
-    with db.begin() as conn:
+    with db.begin() as conn:  # the disclosure row and the file together
         audit.append(conn, at=_now_ms(), actor=actor, action=audit.Action.DISCLOSURE,
                      record_type="kpi_report", record_id=filters, recipient=recipient,
                      purpose=f"{purpose}; PDF saved as {Path(out).name}")
+        try:
+            written = write_pdf(data, Path(out))
+        except OSError as exc:
+            raise Refused(400, "cannot_write", f"could not write the file there "
+                                               f"({exc.strerror}); choose another folder") from None
     return written

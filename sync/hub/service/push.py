@@ -42,6 +42,25 @@ _KIND = re.compile(r"^[a-z]{1,12}$")
 _ENTITY_ID = re.compile(r"^[0-9A-Za-z._:-]{1,64}$")
 _UNSTORABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _MAX_SEQ = 2**31 - 1
+MAX_VALUE_DEPTH = 32
+"""How deeply an op's value may nest (the laptop's go 3 deep). A deeper one is refused: stored,
+it would make every later pull page of its case too deep to encode."""
+
+
+def _shallow(value: object, limit: int = MAX_VALUE_DEPTH) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return False
+        stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def _malformed(message: str) -> Refused:
@@ -58,6 +77,8 @@ def precheck(*, body: bytes, max_bytes: int) -> seal.Sealed:
         sealed = seal.parse(body, kind="push", max_bytes=max_bytes)
     except ProtocolError as exc:
         raise Refused.from_protocol(exc) from None
+    except RecursionError:  # JSON nested deeper than the decoder goes
+        raise _malformed("the header line is not a signed header") from None
     header = sealed.header
     seq = header.get("seq")
     if not (isinstance(header.get("bundle_id"), str) and _UUID.match(header["bundle_id"])):
@@ -85,6 +106,8 @@ def _check_op(op: Op) -> None:
         raise _malformed("an operation's entity, kind or entity id is not in the wire form")
     if _UNSTORABLE.search(op.author):
         raise _malformed("an operation's author holds control characters")
+    if not _shallow(op.value):
+        raise _malformed("an operation's value is nested too deeply")
 
 
 def _open_payload(keys: HubKeys, sealed: seal.Sealed) -> PushPayload:
@@ -96,9 +119,11 @@ def _open_payload(keys: HubKeys, sealed: seal.Sealed) -> PushPayload:
         raw = sealed.decrypt(keys.pairs.sealing)
     except ProtocolError as exc:
         raise Refused.from_protocol(exc) from None
+    except RecursionError:
+        raise _malformed("the bundle's contents are nested too deeply") from None
     try:
         payload = PushPayload.model_validate(raw)
-    except ValidationError:
+    except (ValidationError, RecursionError):
         raise _malformed("the bundle's contents are not a valid push payload") from None
     if (payload.bundle_id, payload.device_id, payload.seq) != (
             header["bundle_id"], header["device_id"], header["seq"]):
@@ -130,8 +155,13 @@ def bump_cases(conn: Connection, keys: HubKeys, case_ids: list[str], *, now_ms: 
     revs = {case_id: int(top) - len(touched) + 1 + i for i, case_id in enumerate(touched)}
     rows = []
     for part in casedata.chunks(touched):
+        before = {r.case_id: casedata.Scope(r.allocated_to, r.bcu, r.police_ref)
+                  for r in conn.execute(select(cases).where(cases.c.case_id.in_(part)))}
         for case_id, case_ops in casedata.case_ops(conn, keys, part).items():
-            scope = casedata.scope_of(casedata.tables_of(case_id, case_ops))
+            tables = casedata.tables_of(case_id, case_ops)
+            # A case replay cannot rebuild keeps the scope it had (none if it is new).
+            scope = (casedata.scope_of(tables) if tables is not None
+                     else before.get(case_id, casedata.Scope(None, None, None)))
             rows.append({"case_id": case_id, "rev": revs[case_id],
                          "allocated_to": scope.allocated_to, "bcu": scope.bcu,
                          "police_ref": scope.police_ref, "updated_at": now_ms})
@@ -166,7 +196,7 @@ def _apply(conn: Connection, keys: HubKeys, *, device: Device, payload: PushPayl
     for op in new:
         try:
             sealed_value = casedata.seal_value(keys, op_id=op.op_id, value=op.value)
-        except (ValueError, UnicodeEncodeError):
+        except (ValueError, UnicodeEncodeError, RecursionError):
             raise _malformed("an operation's value cannot be stored as JSON text") from None
         rows.append({"op_id": op.op_id, "case_id": op.case_id, "device_id": device.device_id,
                      "entity": op.entity, "entity_id": op.entity_id, "kind": op.kind,

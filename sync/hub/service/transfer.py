@@ -44,7 +44,7 @@ def _read(data: bytes, *, max_bytes: int) -> dict[str, Any]:
         raise Refused(413, "oversized", "the transfer file is larger than this hub accepts")
     try:
         doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise _malformed("the file is not a fieldapp transfer file (not JSON)") from None
     if (not isinstance(doc, dict) or doc.get("format") != "fieldapp-transfer"
             or doc.get("v") != 1):
@@ -66,6 +66,8 @@ def _pull_cursor(doc: dict[str, Any], device, *, now_ms: int) -> tuple[int | Non
         statement = seal.verify_statement(request, device.signing_public(), kind="pull_request")
     except ProtocolError as exc:
         return None, exc.code
+    except (RecursionError, ValueError, TypeError):
+        return None, "malformed"
     cursor, issued = statement.get("cursor"), statement.get("issued_at")
     if statement.get("device_id") != device.device_id:
         return None, "bad_signature"
