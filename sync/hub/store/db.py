@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Database:
         if backend == "sqlite":
             if not parsed.database or parsed.database == ":memory:":
                 raise ValueError("the hub needs an SQLite file, not an in-memory database")
+            _private_file(Path(parsed.database))
             self.engine = create_engine(
                 parsed, hide_parameters=True, pool_size=pool_size, max_overflow=10,
                 connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
@@ -101,6 +103,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file owner-only before SQLite does (its -wal and -shm files take the
+    main file's permissions)."""
+    if path.exists() or not path.parent.is_dir():
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
 
 
 def _sqlite_events(engine: Engine) -> None:
