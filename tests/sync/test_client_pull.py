@@ -284,3 +284,18 @@ def test_a_reply_file_with_a_valid_wipe_order_wipes_and_a_forged_one_does_not(hu
     with pytest.raises(errors.Revoked):
         transfer.apply_reply_file(vault=idva.vault, store=idva.store, path=reply)
     assert _first_run(idva.folder)
+
+
+def test_a_hub_whose_revs_went_back_is_restored_from_in_full(hub, station):
+    idva, coordinator = station
+    _sync(hub, coordinator)
+    # The hub was restored from a backup and renumbered: every rev is lower than the laptop's.
+    before = dict(hub.case_rev)
+    for number, case_id in enumerate(sorted(hub.case_rev, reverse=True), 1):
+        hub.case_rev[case_id] = number
+    hub.counter = len(hub.case_rev)
+    assert hub.case_rev != before
+    report = _sync(hub, coordinator)
+    assert report.full_restore and not report.refused
+    assert _held(coordinator) == hub.scope(hub.devices[meta(coordinator, state.DEVICE_ID)])
+    assert not _sync(hub, coordinator).full_restore

@@ -144,6 +144,8 @@ def seal_pending(*, uow: UnitOfWork, now: datetime | None = None,
                        f"hold {limit}): it and the changes after it wait on this laptop"))
             ops, sizes = ops[:i], sizes[:i]
             break
+    if not ops and (not anchor_audit or audit_head(db).seq <= sealed_audit_seq):
+        return outcome
     chunks = _chunks(sizes, room) if ops else [(0, 0)]
     for first, end in chunks:
         bundle_id = str(new_id())

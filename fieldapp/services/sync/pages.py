@@ -148,10 +148,12 @@ def purge_waiting(*, uow: UnitOfWork) -> int:
     return done
 
 
-def apply_page(*, uow: UnitOfWork, page: Page, result: Applied, cursor_before: int) -> int:
+def apply_page(*, uow: UnitOfWork, page: Page, result: Applied, cursor_before: int,
+               restoring: bool = False) -> int:
     """Apply one page and store its cursor in ``uow`` (the caller commits). Returns the cursor
     stored: the page's ``cursor_to`` (never below ``cursor_before``), held below any deferred
-    case's rev."""
+    case's rev. In a full restore (``restoring``) a case is applied unless the rev held is the
+    hub's rev exactly (the hub's revs may have gone back, e.g. restored from a backup)."""
     db = uow.dbapi()
     held = held_revs(db)
     deferred: dict[str, int] = dict(state.get_json(db, state.DEFERRED, {}))
@@ -164,7 +166,11 @@ def apply_page(*, uow: UnitOfWork, page: Page, result: Applied, cursor_before: i
     stale = page.cursor_from < cursor_before
     for case_id, case in incoming.items():
         result.seen.add(case_id)
-        if case.rev <= cursor_before or (case_id in held and case.rev <= held[case_id]):
+        if restoring:
+            current = case_id in held and case.rev == held[case_id]
+        else:
+            current = case.rev <= cursor_before or (case_id in held and case.rev <= held[case_id])
+        if current:
             if case_id in held and case.rev >= held[case_id]:
                 deferred.pop(case_id, None)
             continue  # already as new as this (a page applied twice, or out of order)
@@ -214,12 +220,14 @@ def finish_full_restore(*, uow: UnitOfWork, seen: set[str], result: Applied) -> 
     state.put_json(db, state.PENDING_REMOVALS, waiting)
 
 
-def apply_one(*, store: Store, page: Page, result: Applied, full: bool = False) -> int:
-    """One page in its own transaction; with ``full``, a page of a full restore (whose cursor
-    starts again from 0). Returns the stored cursor."""
+def apply_one(*, store: Store, page: Page, result: Applied, restoring: bool = False,
+              first: bool = False) -> int:
+    """One page in its own transaction; ``restoring``: a page of a full restore, ``first``: its
+    first page (the cursor starts again from 0). Returns the stored cursor."""
     with store.uow() as uow:
         db = uow.dbapi()
-        before = 0 if full else state.get_int(db, state.CURSOR, 0)
-        cursor = apply_page(uow=uow, page=page, result=result, cursor_before=before)
+        before = 0 if restoring and first else state.get_int(db, state.CURSOR, 0)
+        cursor = apply_page(uow=uow, page=page, result=result, cursor_before=before,
+                            restoring=restoring)
         uow.commit()
         return cursor

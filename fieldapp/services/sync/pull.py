@@ -69,7 +69,8 @@ def pull(*, store: Store, client: HubClient, enrolment: Enrolment,
                     reason="the hub answered with changes from another point than this laptop "
                            "asked for; nothing of that page was used"))
                 return _counted(report, result)
-            pages.apply_one(store=store, page=page, result=result, full=full and number == 0)
+            pages.apply_one(store=store, page=page, result=result, restoring=full,
+                            first=number == 0)
             last = page
             if not page.more:
                 break

@@ -157,7 +157,8 @@ def _apply_pages(store: Store, enrolment: state.Enrolment, items: list, report: 
             report.refused.append(Refusal(what="page", code="wrong_cursor",
                                           reason="the reply's pages are not in order"))
             break
-        pages.apply_one(store=store, page=page, result=result, full=restoring and number == 0)
+        pages.apply_one(store=store, page=page, result=result, restoring=restoring,
+                        first=number == 0)
     last = opened[-1]
     with store.uow() as uow:
         db = uow.dbapi()
