@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import subprocess
@@ -74,8 +76,21 @@ def outbox_of(vault: Path) -> dict[str, int]:
         return dict(uow.dbapi().execute("SELECT status, count(*) FROM outbox GROUP BY status"))
 
 
+def tracker_export_rows(hub: RunningHub | None, vault: Path | None, out: Path) -> list[dict]:
+    """The tracker v1 CSV a hub or a laptop exports, marking lines dropped, sorted by visit."""
+    if hub is not None:
+        hub.ok("tracker", "export", "--out", str(out), "--recipient", "Evaluation team",
+               "--purpose", "quarterly review")
+    else:
+        laptop(vault, "tracker", "export", "--out", str(out))
+    lines = [line for line in out.read_text(encoding="utf-8-sig").splitlines()
+             if not line.startswith("#")]
+    return sorted(csv.DictReader(io.StringIO("\n".join(lines))), key=lambda r: r["visit_id"])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path, backend):
+def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path, backend,
+                                                                         sample_tracker):
     with running_hub(tmp_path, backend) as hub:
         idva = new_laptop(tmp_path, "idva-one")
         device = enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01", bcu="WEST")
@@ -102,6 +117,20 @@ def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path
         laptop(other, "sync", "--json")
         theirs = {k: v for k, v in mine.items() if v[0] == "IDVA02"}
         assert theirs and cases_of(other) == theirs
+
+        # The coordinator adds the force's tracker sheet; after a sync the hub's consolidated
+        # tracker and KPIs equal the coordinator's own export of the same data, and hold
+        # every row the IDVA's laptop exports.
+        laptop(coordinator, "tracker", "import", str(sample_tracker), check=False)
+        laptop(coordinator, "sync", "--json")
+        hub_rows = tracker_export_rows(hub, None, tmp_path / "hub.csv")
+        coord_rows = tracker_export_rows(None, coordinator, tmp_path / "coord.csv")
+        idva_rows = tracker_export_rows(None, idva, tmp_path / "idva.csv")
+        assert len(hub_rows) == len(mine) + 150 and hub_rows == coord_rows
+        assert idva_rows and all(row in hub_rows for row in idva_rows)
+        hub_kpi = json.loads(hub.ok("report", "kpi", "--json").stdout)
+        assert hub_kpi == json.loads(laptop(coordinator, "report", "kpi", "--json").stdout)
+        assert hub_kpi["visits"] == len(hub_rows)
 
         out = laptop(idva, "audit", "verify", "--json")
         report = json.loads(out.stdout)
