@@ -27,8 +27,8 @@ connection it passes, delays each chunk, or cuts one direction after a random by
 end of the stream counts as ``cut_not_reached``).
 
 Bounded: at most ``max_faults`` faults and none after ``duration`` seconds; after that every
-exchange passes. ``plan=[...]`` replaces the random choice with a fixed sequence of actions (then
-``pass``). ``counts`` says what was done; ``log`` lists ``(exchange number, action, offset)``.
+exchange passes. ``plan=[...]`` takes the first exchanges from a fixed sequence of actions (after it, the
+random choice resumes: give ``fault_rate=0.0`` for ``pass``). ``counts`` says what was done; ``log`` lists ``(exchange number, action, offset)``.
 """
 
 from __future__ import annotations
