@@ -329,12 +329,12 @@ def opened_hub(args: argparse.Namespace, *, check_schema: bool = True) -> Iterat
 
     folder = data_dir(args.data)
     config = load_config(folder)
+    if not config.db_url and not (folder / "hub.db").exists():
+        # Checked before the engine is made: opening would create an empty file in its place.
+        raise IntegrityError("the hub's database file (hub.db) is missing from the data "
+                             "folder; restore it from the backup")
     database = _database(config, folder)
     try:
-        path = database.file_path()
-        if path is not None and not path.exists():
-            raise IntegrityError(f"the hub's database file ({path.name}) is missing from the data "
-                                 "folder; restore it from the backup")
         if check_schema:
             from sync.hub.store.db import head_revision
 
@@ -515,6 +515,9 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
     enrol = _service("enrol", "make_code")
     from sync.hub import tls
 
+    if args.role == "idva" and not (args.staff_code or "").strip():
+        raise CliError("an IDVA needs a staff code (--staff-code): the hub sends an IDVA's laptop "
+                       "the cases allocated to that code")
     with opened_hub(args) as hub:
         extra = {}
         if "actor" in inspect.signature(enrol.make_code).parameters:
