@@ -89,13 +89,15 @@ def tick(session: Session, *, now_ms: int | None = None) -> Hlc:
     return nxt
 
 
-def enqueue(session: Session, *, entity: str, entity_id: object, op: str, payload: dict) -> OutboxOp:
-    item = OutboxOp(
-        op_id=new_id(), hlc=tick(session).encode(), entity=entity, entity_id=str(entity_id),
-        op=op, payload=payload, status="pending",
-    )
-    session.add(item)
-    return item
+def enqueue(session: Session, *, entity: str, entity_id: object, op: str, payload: dict) -> None:
+    """One operation, written on the transaction's cursor with the columns named (as
+    :func:`enqueue_many` does), so a database at an older revision is written as it was then."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    row = (str(new_id()), tick(session).encode(), entity, str(entity_id), op, json_text(payload),
+           "pending")
+    dbapi_of(session).execute(
+        f"INSERT INTO outbox ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", row)
 
 
 _COLUMNS = ("op_id", "hlc", "entity", "entity_id", "op", "payload", "status")
