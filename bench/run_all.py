@@ -22,13 +22,17 @@ from bench.notes import BEFORE_AFTER, NOTES
 ROOT = Path(__file__).resolve().parents[1]
 # (command name, module): run in this order, lightest first.
 BENCHES = (("save", "bench.save"), ("startup", "bench.startup"), ("board", "bench.board"),
-           ("import", "bench.import_"), ("kpi_pdf", "bench.kpi_pdf"))
+           ("integrity", "bench.integrity"), ("import", "bench.import_"),
+           ("kpi_pdf", "bench.kpi_pdf"))
 TITLES = {"save": "Save one complete visit", "startup": "Start to unlock window",
-          "board": "Board, 50,000 cases: filter as you type", "import": "Tracker import, 100,000 rows",
+          "board": "Board, 50,000 cases: filter as you type",
+          "integrity": "Open with the integrity check, 50,000 cases",
+          "import": "Tracker import, 100,000 rows",
           "kpi_pdf": "KPI report PDF, 100,000 visits"}
 BASELINES = {"save": "stdlib sqlite3, same rows, WAL + synchronous=FULL",
              "startup": "bare PySide6 QWidget child",
              "board": "the same page queries on a plain sqlite3 copy",
+             "integrity": "the same open without the check",
              "import": "csv module parse of the same file",
              "kpi_pdf": "compute_kpis over the same rows in memory"}
 
@@ -67,10 +71,18 @@ def table(results: dict[str, dict | None]) -> list[str]:
             value += f" (p95), peak RSS {r['peak_mb']:.0f} MB"
         if name == "save":
             value += f" (median; p95 {r['p95_ms']:.1f} ms)"
+        if name == "integrity":
+            value += f" (quick check; full check {r['full_ms']:.0f} ms, {r['full_ratio']:.2f}x)"
         base = f"{fmt(r['baseline'], r['unit'].split(' ')[0])} ({BASELINES[name]})"
         out.append(f"| {TITLES[name]} | {value} | {base} | {r['ratio']:.2f}x | {r['target']} | "
                    f"{'yes' if r['met'] else '**no**'} |")
     return out
+
+
+def _integrity_section(result: dict | None) -> list[str]:
+    from bench import integrity
+
+    return ["## Integrity check on open", "", *integrity.section(result), ""] if result else []
 
 
 def write_doc(path: Path, results: dict, started: datetime, load_before: str, seconds: float) -> None:
@@ -88,6 +100,7 @@ def write_doc(path: Path, results: dict, started: datetime, load_before: str, se
         "",
         f"Targets met: {len(results) - len(missed)} of {len(results)}. Whole run: {seconds:.0f} s.",
         "",
+        *_integrity_section(results.get("integrity")),
         "## Machine",
         "",
         *env_info.lines(started, load_before),

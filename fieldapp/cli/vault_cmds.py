@@ -122,7 +122,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     from fieldapp.services import audit_ops
-    from fieldapp.store import Store
+    from fieldapp.store import Store, StoreCorrupt
 
     folder = _folder(args)
     vault = open_vault(folder)
@@ -142,7 +142,11 @@ def cmd_recover(args: argparse.Namespace) -> int:
         new = _new_passphrase(args.new_passphrase_file)
         vault.change_passphrase(new_passphrase=new)
         new[:] = bytes(len(new))
-        with Store.open(vault).uow() as uow:
+        try:
+            store = Store.open(vault)
+        except StoreCorrupt as exc:  # the key is back, but the database itself is damaged
+            raise IntegrityError(str(exc)) from None
+        with store.uow() as uow:
             audit_ops.log_recovery(uow=uow)
             uow.commit()
     finally:

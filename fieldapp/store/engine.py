@@ -7,11 +7,13 @@ import logging
 import threading
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from fieldapp.store.types import UtcDateTime
@@ -130,11 +132,32 @@ def checkpoint(engine: Engine) -> None:
     _raw(engine, "PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def integrity_problems(engine: Engine) -> list[str]:
-    """Results of both integrity checks; an empty list means the file is sound."""
-    problems = [r[0] for r in _raw(engine, "PRAGMA integrity_check") if r[0] != "ok"]
-    problems += [r[0] for r in _raw(engine, "PRAGMA cipher_integrity_check")]
-    return problems
+def integrity_problems(engine: Engine, *, full: bool = True) -> list[str]:
+    """What SQLite's and SQLCipher's integrity checks find; an empty list means the file is sound.
+
+    ``full`` runs ``PRAGMA integrity_check``; otherwise ``PRAGMA quick_check``, which makes the
+    same page and b-tree checks but does not compare every index with its table (linear time
+    instead of N log N). ``PRAGMA cipher_integrity_check`` (each page's HMAC, main file only)
+    always runs. A damaged file never raises here: a check that stops on a page it cannot
+    decrypt ("database disk image is malformed") is reported as one more problem, so callers
+    get the whole list. The texts name pages, tables and indexes, never a stored value.
+
+    Both checks read every page, and SQLite lets go of the GIL while it works, so they run side
+    by side, each on its own pooled connection: on two cores the pair takes as long as the
+    longer one (at 50,000 cases about half the time of one after the other).
+    """
+    errors: tuple[type[BaseException], ...] = (DBAPIError, engine.dialect.loaded_dbapi.Error)
+
+    def check(pragma: str) -> list[str]:
+        try:
+            rows = _raw(engine, f"PRAGMA {pragma}")
+        except errors as exc:
+            return [f"{pragma} stopped: {getattr(exc, 'orig', None) or exc}"]
+        return [str(r[0]) for r in rows if r[0] != "ok"]
+
+    pragmas = ("integrity_check" if full else "quick_check", "cipher_integrity_check")
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="integrity-check") as pool:
+        return [problem for found in pool.map(check, pragmas) for problem in found]
 
 
 # ---- bulk inserts ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldapp.store import schema
+from fieldapp.store import integrity, schema
 from fieldapp.store.engine import (
     StoreCorrupt,
     close_engine,
@@ -20,6 +20,7 @@ from fieldapp.store.engine import (
 )
 from fieldapp.store.orm import Meta
 from fieldapp.store.uow import UnitOfWork
+from fieldapp.vault import binding
 
 if TYPE_CHECKING:
     from fieldapp.vault import Vault
@@ -33,32 +34,49 @@ class Store:
         self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
         self.read_session_factory: sessionmaker[Session] = sessionmaker(
             read_only(engine), expire_on_commit=False)
+        #: What the integrity check on open did (None: not run, e.g. a database just created).
+        self.integrity: integrity.IntegrityReport | None = None
+        self._marker: Path | None = None  # this session's open-session marker
 
     @classmethod
-    def open(cls, vault: Vault, *, check_integrity: bool = False) -> Store:
-        """Key the database with the vault's data key, migrate it, and close it on lock."""
-        engine = open_engine(vault.db_path, vault.raw_key_hex())
+    def open(cls, vault: Vault, *, check_integrity: bool = True) -> Store:
+        """Check the database, key it with the vault's data key, migrate it, and close it on lock.
+
+        The check (:mod:`fieldapp.store.integrity`) runs before anything else reads or writes the
+        file and raises :class:`~fieldapp.store.integrity.DatabaseDamaged` for a damaged or
+        altered database or -wal file; :attr:`integrity` says which check ran. An open-session
+        marker is written once the check has passed and removed by :meth:`close`. With
+        ``check_integrity=False`` (tests and benchmarks only) there is neither.
+        """
+        db_path = vault.db_path
+        report: integrity.IntegrityReport | None = None
+        marker: Path | None = None
+        if check_integrity:
+            stale: list[Path] = []
+            if db_path.exists():
+                report, stale = integrity.check_on_open(db_path, vault.raw_key_hex())
+            marker = integrity.mark_open(db_path)
+            for old in stale:  # checked just now; see the integrity module on markers
+                integrity.mark_closed(old)
+        engine = open_engine(db_path, vault.raw_key_hex())
         try:
             verify_key(engine)
-            if check_integrity and vault.db_path.exists():
-                problems = integrity_problems(engine)
-                if problems:
-                    raise StoreCorrupt(
-                        f"the database failed its integrity check ({len(problems)} problem(s)); "
-                        "restore it from the hub or a backup"
-                    )
-            _upgrade(engine, vault.db_path)
+            _upgrade(engine, db_path)
             _check_owner(engine, user=vault.info.user, role=vault.info.role)
         except DatabaseError as exc:
             close_engine(engine)
-            raise StoreCorrupt(
-                "the database could not be read with this vault's key: it is damaged or "
-                "does not belong to this key file"
-            ) from exc
+            integrity.mark_closed(marker)
+            raise StoreCorrupt(integrity.KEY_MISMATCH_MESSAGE) from exc
         except BaseException:
             close_engine(engine)
+            integrity.mark_closed(marker)
             raise
-        store = cls(engine, db_path=vault.db_path, actor=vault.info.user)
+        try:
+            binding.record(vault.folder, vault.info.db_uuid)
+        except OSError:  # only sharpens a later "wrong passphrase"; never stops an open
+            pass
+        store = cls(engine, db_path=db_path, actor=vault.info.user)
+        store.integrity, store._marker = report, marker
         vault.add_on_lock(store.close)
         return store
 
@@ -67,11 +85,15 @@ class Store:
         never wait for a save or an import batch, and cannot write."""
         return UnitOfWork(self, actor=actor or self.actor, read_only=read_only)
 
-    def integrity_problems(self) -> list[str]:
-        return integrity_problems(self.engine)
+    def integrity_problems(self, *, full: bool = True) -> list[str]:
+        """Both integrity checks on the open database; [] when sound (never raises for damage)."""
+        return integrity_problems(self.engine, full=full)
 
     def close(self) -> None:
+        """Close every connection, then remove the open-session marker: a clean close."""
         close_engine(self.engine)
+        integrity.mark_closed(self._marker)
+        self._marker = None
 
 
 def _upgrade(engine: Engine, db_path: Path) -> None:

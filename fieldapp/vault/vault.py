@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.vault import backoff as _backoff
+from fieldapp.vault import binding as _binding
 from fieldapp.vault.atomic import atomic_write, ensure_private_dir
 from fieldapp.vault.backoff import Backoff
 from fieldapp.vault.errors import (
@@ -280,11 +281,13 @@ class Vault:
         """Unwrap the DEK with ``passphrase`` (about 0.5-1 s: run it off the UI thread).
 
         Raises :class:`BackoffActive` without deriving anything while a back-off is in force,
-        :class:`VaultTampered` for a slot this app could not have written, and
+        :class:`VaultTampered` for a slot this app could not have written or a slot file that
+        belongs to another vault's database (:mod:`fieldapp.vault.binding`), and
         :class:`WrongPassphrase` (recording the failure in the slot file) otherwise.
         """
         with self._mutex:
             doc = self._reread()
+            _binding.check(self.folder, doc["db_uuid"])
             wait = self._effective_backoff(doc).remaining(_backoff.now())
             if wait > 0:
                 raise BackoffActive(wait)

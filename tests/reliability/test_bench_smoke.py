@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"name", "value", "unit", "baseline", "ratio", "target", "met"}
 MODULES = {"save": "bench.save", "startup": "bench.startup", "board": "bench.board",
-           "import": "bench.import_", "kpi_pdf": "bench.kpi_pdf"}
+           "integrity": "bench.integrity", "import": "bench.import_", "kpi_pdf": "bench.kpi_pdf"}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

@@ -320,6 +320,36 @@ def test_slot_file_replaced_by_another_vaults_is_refused(
     assert other.is_unlocked
 
 
+def test_slot_file_replaced_by_another_vaults_is_refused_after_a_restart(
+    tmp_path: Path, folder: Path, vault: Vault, clock: list[float]
+) -> None:
+    """A new process has no slot file in memory to compare with: the database binding that the
+    store records on open names the swap, before any KDF and without counting a failure."""
+    from fieldapp.store import Store
+
+    Store.open(vault)
+    vault.lock()
+    other_pass = b"another laptop's passphrase"
+    other = Vault.create(tmp_path / "other", passphrase=bytearray(other_pass), user="x",
+                         role="idva")
+    Store.open(other)
+    other.lock()
+    (folder / Vault.SLOTS_NAME).write_bytes((tmp_path / "other" / Vault.SLOTS_NAME).read_bytes())
+    for secret in (PASSPHRASE, other_pass):
+        with pytest.raises(VaultTampered, match="belongs to a different vault"):
+            Vault.open(folder).unlock(bytearray(secret))
+    assert read_doc(folder)["backoff"]["failures"] == 0  # not counted as a wrong guess
+
+    # Another vault's database *and* its slot file together (a restore) is a consistent pair:
+    # the binding left from the old database is stale and ignored, then rewritten.
+    (folder / Vault.DB_NAME).write_bytes((tmp_path / "other" / Vault.DB_NAME).read_bytes())
+    restored = Vault.open(folder)
+    restored.unlock(bytearray(other_pass))
+    Store.open(restored)
+    restored.lock()
+    assert json.loads((folder / "database-binding.json").read_text())["db_uuid"] == other.info.db_uuid
+
+
 def test_slot_file_deleted_after_open(folder: Path, vault: Vault) -> None:
     vault.lock()
     (folder / Vault.SLOTS_NAME).unlink()
