@@ -19,8 +19,17 @@ WRONG_PASSPHRASE = "did not unlock"
 KEY_FILE_MESSAGE = "key file on this laptop is damaged or was changed"
 
 
-def _start(flows, folder: Path) -> AppFlow:
+def _start(flows, folder: Path, monkeypatch: pytest.MonkeyPatch) -> AppFlow:
+    """The real start-up flow, except that an unlock that should not have succeeded is only
+    recorded (and the vault locked) instead of opening the main window."""
     flow = AppFlow(folder, Settings(), maximise=False)
+    flow.opened = []
+
+    def unlocked(vault: Vault, store: Store) -> None:
+        flow.opened.append(store)
+        vault.lock()
+
+    monkeypatch.setattr(flow, "_unlocked", unlocked)
     flows.append(flow)
     flow.start()
     return flow
@@ -32,8 +41,9 @@ def _try_to_unlock(qtbot, flow: AppFlow) -> str:
     qtbot.waitExposed(flow.unlock_window)
     type_into(qtbot, panel.passphrase, PASSPHRASE)
     press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: bool(panel.message.text()) and not panel._busy, timeout=30_000)
-    assert flow.main_window is None
+    qtbot.waitUntil(lambda: flow.opened or (bool(panel.message.text()) and not panel._busy),
+                    timeout=30_000)
+    assert flow.opened == [], "the vault opened"
     assert panel.passphrase.isEnabled() and panel.unlock_button.isEnabled()
     return panel.message.text()
 
@@ -49,7 +59,8 @@ def _cases_page(folder: Path) -> int:
         vault.lock()
 
 
-def test_a_flipped_byte_in_the_database_is_explained(qtbot, flows, context, vault_folder):
+def test_a_flipped_byte_in_the_database_is_explained(qtbot, flows, context, vault_folder,
+                                                     monkeypatch):
     for n in range(3):
         add_incident(context, police_ref=f"PR-INTEGRITY-{n}")
     context.vault.lock()
@@ -58,7 +69,7 @@ def test_a_flipped_byte_in_the_database_is_explained(qtbot, flows, context, vaul
     data[(_cases_page(vault_folder) - 1) * 4096 + 900] ^= 0x08
     db.write_bytes(bytes(data))
 
-    flow = _start(flows, vault_folder)
+    flow = _start(flows, vault_folder, monkeypatch)
     message = _try_to_unlock(qtbot, flow)
     assert "failed its integrity check" in message
     assert "Restore the vault from a backup, or re-sync it from the station hub." in message
@@ -77,7 +88,7 @@ def _pslot(doc: dict) -> dict:
     ("m below the floor", "before start"), ("m below the floor", "while the window is open"),
     ("JSON broken", "while the window is open")])
 def test_an_edited_or_foreign_key_file_is_explained(qtbot, flows, context, vault_folder,
-                                                    tmp_path, edit, when):
+                                                    tmp_path, monkeypatch, edit, when):
     context.vault.lock()
     slots = vault_folder / Vault.SLOTS_NAME
     if edit == "another vault's file":
@@ -94,9 +105,9 @@ def test_an_edited_or_foreign_key_file_is_explained(qtbot, flows, context, vault
 
     if when == "before start":
         slots.write_text(new_text)
-        flow = _start(flows, vault_folder)
+        flow = _start(flows, vault_folder, monkeypatch)
     else:
-        flow = _start(flows, vault_folder)
+        flow = _start(flows, vault_folder, monkeypatch)
         qtbot.waitExposed(flow.unlock_window)
         slots.write_text(new_text)
     before = slots.read_bytes()
