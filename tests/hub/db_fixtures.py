@@ -178,6 +178,18 @@ class Laptop:
         return sealed.header, PullPayload.model_validate(sealed.decrypt(self.pairs.sealing))
 
 
+MAX = 1024 * 1024
+"""The bundle size limit the service tests pass (the hub's default)."""
+
+
+def load_device(db: Database, laptop: Laptop):  # noqa: ANN201 - devices.Device
+    """The hub's record of a test laptop's device, read in its own transaction."""
+    from sync.hub.service import devices
+
+    with db.begin(read_only=True) as conn:
+        return devices.load(conn, laptop.device_id)
+
+
 def enrol_laptop(db: Database, hub: HubKeys, *, role: str = "idva", staff_code: str = "IDVA01",
                  bcu: str = "WEST", team: str = "T1", user: str = "Test IDVA",
                  at_ms: int | None = None) -> tuple[Laptop, EnrolResponse]:

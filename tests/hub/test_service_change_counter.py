@@ -16,30 +16,25 @@ import time
 
 import pytest
 from db_fixtures import (  # noqa: F401
+    MAX,
     database,
     db_url,
     enrol_laptop,
     hub_data,
     hub_keys,
+    load_device,
     new_case_ops,
     now_ms,
 )
 from sqlalchemy import text
 
-from sync.hub.service import devices, pull, push
-
-MAX = 1024 * 1024
-
-
-def _device(db, laptop):  # noqa: ANN001, ANN202
-    with db.begin(read_only=True) as conn:
-        return devices.load(conn, laptop.device_id)
+from sync.hub.service import pull, push
 
 
 def _page(db, keys, reader, cursor):  # noqa: ANN001, ANN202
     """(case ids, cursor_to, more) of one page, as the reader device opens it."""
     header, page = reader.open_page(pull.changes_page(
-        db, keys, device=_device(db, reader), cursor=cursor, limit=500, now_ms=now_ms()))
+        db, keys, device=load_device(db, reader), cursor=cursor, limit=500, now_ms=now_ms()))
     return [c.case_id for c in page.cases], header["cursor_to"], [c.rev for c in page.cases]
 
 
@@ -51,7 +46,7 @@ def test_lower_rev_never_commits_after_a_higher_one(database, hub_keys, monkeypa
     ids_a, ops_a = new_case_ops(a, allocated_to="IDVA01")
     ids_b, ops_b = new_case_ops(b, allocated_to="IDVA02")
     body_a, body_b = a.bundle(ops_a), b.bundle(ops_b)
-    dev_a, dev_b = _device(database, a), _device(database, b)
+    dev_a, dev_b = load_device(database, a), load_device(database, b)
 
     a_has_rev = threading.Barrier(2, timeout=30)
     release_a = threading.Event()
@@ -91,7 +86,7 @@ def test_lower_rev_never_commits_after_a_higher_one(database, hub_keys, monkeypa
         seen, cursor, _ = _page(database, hub_keys, reader, 0)
     else:  # one writer at a time: the reader's own bookkeeping would queue behind A
         with database.begin(read_only=True) as conn:
-            page, _, _, _ = pull._read_page(conn, hub_keys, _device(database, reader), 0, 500)
+            page, _, _, _ = pull._read_page(conn, hub_keys, load_device(database, reader), 0, 500)
         seen, cursor = [c.case_id for c in page], 0
     assert seen == [] and cursor == 0
     release_a.set()
@@ -124,7 +119,7 @@ def test_a_reader_between_commits_pages_on_without_skipping(database, hub_keys):
 
     def write(laptop, mine):  # noqa: ANN001, ANN202
         try:
-            device = _device(database, laptop)
+            device = load_device(database, laptop)
             for body in mine:
                 push.accept_bundle(database, hub_keys, device=device, body=body, max_bytes=MAX,
                                    now_ms=now_ms())

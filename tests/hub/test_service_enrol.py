@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from db_fixtures import FAKE_CA, Laptop, database, db_url, hub_data, hub_keys, now_ms  # noqa: F401
+from db_fixtures import FAKE_CA, MAX, Laptop, database, db_url, hub_data, hub_keys, now_ms  # noqa: F401
 from sqlalchemy import select
 
 from sync.hub.service import audit, enrol
@@ -16,8 +16,6 @@ from sync.hub.service.errors import Refused
 from sync.hub.store.tables import devices, enrol_codes
 from sync.protocol import seal
 from sync.protocol.keys import ed25519_public, x25519_public
-
-MAX = 1024 * 1024
 
 
 def _enrol(db, keys, laptop, code, *, at, device_id=None):  # noqa: ANN001, ANN202

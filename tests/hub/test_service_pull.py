@@ -10,12 +10,14 @@ import hashlib
 
 import pytest
 from db_fixtures import (  # noqa: F401
+    MAX,
     allocation_op,
     database,
     db_url,
     enrol_laptop,
     hub_data,
     hub_keys,
+    load_device,
     new_case_ops,
     now_ms,
     voice_op,
@@ -28,21 +30,14 @@ from sync.hub.store.tables import device_cases
 from sync.hub.store.tables import devices as devices_table
 from sync.protocol.replay import replay
 
-MAX = 1024 * 1024
-
-
-def _device(db, laptop):  # noqa: ANN001, ANN202
-    with db.begin(read_only=True) as conn:
-        return devices.load(conn, laptop.device_id)
-
 
 def _push(db, keys, laptop, ops):  # noqa: ANN001, ANN202
-    return push.accept_bundle(db, keys, device=_device(db, laptop), body=laptop.bundle(ops),
+    return push.accept_bundle(db, keys, device=load_device(db, laptop), body=laptop.bundle(ops),
                               max_bytes=MAX, now_ms=now_ms())
 
 
 def _pull(db, keys, laptop, cursor=0, limit=500):  # noqa: ANN001, ANN202
-    body = pull.changes_page(db, keys, device=_device(db, laptop), cursor=cursor, limit=limit,
+    body = pull.changes_page(db, keys, device=load_device(db, laptop), cursor=cursor, limit=limit,
                              now_ms=now_ms())
     return laptop.open_page(body)
 
@@ -206,7 +201,7 @@ def test_scope_hash_mismatch_is_what_a_stale_device_sees(database, hub_keys, sta
 
 
 def test_bad_cursor_and_limit_are_refused(database, hub_keys, station):
-    device = _device(database, station["idva1"])
+    device = load_device(database, station["idva1"])
     for cursor, limit in ((-1, 10), (0, 0), (True, 10)):
         with pytest.raises(Refused) as refused:
             pull.changes_page(database, hub_keys, device=device, cursor=cursor, limit=limit,
@@ -220,7 +215,7 @@ def test_page_is_sealed_to_the_device_and_signed_by_the_hub(database, hub_keys, 
     from sync.protocol import seal
     from sync.protocol.errors import Undecryptable
 
-    body = pull.changes_page(database, hub_keys, device=_device(database, station["idva1"]),
+    body = pull.changes_page(database, hub_keys, device=load_device(database, station["idva1"]),
                              cursor=0, limit=10, now_ms=now_ms())
     sealed = seal.parse(body, kind="pull")
     sealed.verify(hub_keys.pairs.signing.public_key())

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from db_fixtures import (  # noqa: F401
+    MAX,
     Laptop,
     allocation_op,
     database,
@@ -17,6 +18,7 @@ from db_fixtures import (  # noqa: F401
     enrol_laptop,
     hub_data,
     hub_keys,
+    load_device,
     new_case_ops,
     now_ms,
     voice_op,
@@ -30,16 +32,9 @@ from sync.hub.store.tables import devices as devices_table
 from sync.protocol import seal
 from sync.protocol.canonical import canonical
 
-MAX = 1024 * 1024
-
-
-def _device(db, laptop):  # noqa: ANN001, ANN202
-    with db.begin(read_only=True) as conn:
-        return devices.load(conn, laptop.device_id)
-
 
 def _push(db, keys, laptop, body, *, at=None, max_bytes=MAX):  # noqa: ANN001, ANN202
-    return push.accept_bundle(db, keys, device=_device(db, laptop), body=body,
+    return push.accept_bundle(db, keys, device=load_device(db, laptop), body=body,
                               max_bytes=max_bytes, now_ms=now_ms() if at is None else at)
 
 
@@ -235,7 +230,7 @@ def test_oversized_malformed_and_wrong_suite_before_decryption(database, hub_key
 
 def test_revoked_and_unknown_devices_apply_nothing(database, hub_keys):      # T06
     laptop, _ = enrol_laptop(database, hub_keys)
-    device = _device(database, laptop)
+    device = load_device(database, laptop)
     _, case_ops = new_case_ops(laptop)
     body = laptop.bundle(case_ops, advance=False)
     devices.revoke(database, laptop.device_id, reason="stolen", actor="coord", now_ms=now_ms())
