@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -16,25 +15,10 @@ from fieldapp.domain.ids import new_id
 from fieldapp.store.cursor import dbapi_of
 from fieldapp.store.engine import insert_json, json_text
 from fieldapp.store.orm import OutboxOp
+from sync.protocol.hlc import Hlc  # the one clock form: both ends read it
 
 _HLC_KEY = "hlc"
 _DEVICE_KEY = "device_id"
-
-
-@dataclass(frozen=True, order=True)
-class Hlc:
-    wall_ms: int
-    counter: int
-    node: str
-
-    def encode(self) -> str:
-        # Fixed width so that string order is clock order.
-        return f"{self.wall_ms:015d}-{self.counter:05d}-{self.node}"
-
-    @classmethod
-    def decode(cls, text: str) -> Hlc:
-        wall, counter, node = text.split("-", 2)
-        return cls(int(wall), int(counter), node)
 
 
 def device_id(session: Session) -> str:
@@ -62,7 +46,7 @@ def _last(session: Session) -> tuple[str, Hlc | None]:
         return cached[1], cached[2]
     node = device_id(session)
     row = dbapi_of(session).execute("SELECT value FROM meta WHERE key = ?", (_HLC_KEY,)).fetchone()
-    return node, None if row is None else Hlc.decode(row[0])
+    return node, None if row is None else Hlc.parse(row[0])
 
 
 def _store(session: Session, node: str, last: Hlc | None, nxt: Hlc) -> None:
