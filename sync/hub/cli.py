@@ -399,7 +399,8 @@ def _scalar(key: str, value: Any) -> str:
     if value is None or value == []:
         return "none" if value == [] else "-"
     if isinstance(value, int) and not isinstance(value, bool) and (
-            key.endswith("_at") or key.startswith("last_seen") or key == "last_sync"):
+            key.endswith("_at") or key.startswith("last_seen")
+            or key in ("last_sync", "not_after")):
         return _when(value)
     return str(value)
 
