@@ -11,6 +11,7 @@ Thread-safety: every method runs on the UI thread; workers only run the two quer
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,8 @@ from fieldapp.services.queries import BoardFilter
 from fieldapp.store.uow import UnitOfWork
 from fieldapp.ui.models import board_text
 from fieldapp.ui.tasks import run_task
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 TICK_MS = 60_000
@@ -203,6 +206,8 @@ class BoardModel(QAbstractTableModel):
         if shiboken6.isValid(self) and generation == self._generation:
             self._fetching = False
             self._exhausted = True
+            # The formatter keeps the exception's type and place only, never its text.
+            log.error("board read failed", exc_info=(type(exc), exc, exc.__traceback__))
             self.load_failed.emit(type(exc).__name__)
 
     # ---------------------------------------------------------------- clock
