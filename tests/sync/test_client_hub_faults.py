@@ -1,4 +1,8 @@
-"""A link that drops: 20 seeds of the fault proxy between a laptop and the real hub.
+"""A link that drops: seeds of the fault proxy between a laptop and the real hub.
+
+``make test`` runs :data:`SHORT_SEEDS` seeds; ``make reliability`` runs this file again with
+``FIELDAPP_FAULT_SEEDS=100`` (bench/hub_faults.py), which also sets ``FIELDAPP_FAULT_REPORT`` to
+a file the test writes its seed and fault counts to.
 
 Each seed adds changes on the laptop and syncs through a proxy that cuts requests and responses
 part-way, delays them, or loses the reply after the hub has committed. The laptop syncs again
@@ -10,6 +14,7 @@ and a consolidated tracker equal to the laptop's own export.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -24,7 +29,8 @@ from test_client_hub import (  # noqa: E402
     tracker_export_rows,
 )
 
-SEEDS = range(20)
+SHORT_SEEDS = 4
+SEEDS = range(int(os.environ.get("FIELDAPP_FAULT_SEEDS", SHORT_SEEDS)))
 
 
 def sealed_bundles(vault: Path) -> int:
@@ -32,7 +38,7 @@ def sealed_bundles(vault: Path) -> int:
         return uow.dbapi().execute("SELECT count(*) FROM sync_bundles").fetchone()[0]
 
 
-def test_twenty_seeds_of_a_faulty_link_leave_the_hub_as_a_clean_run_would(tmp_path):
+def test_seeds_of_a_faulty_link_leave_the_hub_as_a_clean_run_would(tmp_path):
     faults: dict[str, int] = {}
     with running_hub(tmp_path, "sqlite") as hub:
         idva = new_laptop(tmp_path, "idva")
@@ -56,6 +62,11 @@ def test_twenty_seeds_of_a_faulty_link_leave_the_hub_as_a_clean_run_would(tmp_pa
         own_rows = tracker_export_rows(None, idva, tmp_path / "own.csv")
         devices = json.loads(hub.ok("devices", "--json").stdout)["devices"]
 
+    report = os.environ.get("FIELDAPP_FAULT_REPORT")
+    if report:
+        Path(report).write_text(json.dumps({"seeds": len(SEEDS), "faults": faults,
+                                            "ops": status["ops"], "outbox": outbox}),
+                                encoding="utf-8")
     assert set(outbox) == {"acked"}, outbox  # nothing stuck, nothing waiting
     assert status["ops"] == outbox["acked"]  # every operation applied exactly once
     assert status["quarantined_ops"] == 0
