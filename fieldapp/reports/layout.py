@@ -5,13 +5,12 @@ printed it and when (Europe/London), and "Page X of Y". The total page count is 
 the end, so the canvas keeps each finished page and draws the chrome when the document is
 saved (the usual two-pass "numbered canvas" recipe, done in one build).
 
-PDFs are built in memory (research/sync_crypto.md section 9: no temp files); an optional
-password encrypts the document as it is written.
+PDFs are built in memory (no temp files); an optional password encrypts the finished document
+with AES-256 before it is returned (``encryption``).
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +18,6 @@ from io import BytesIO
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -34,6 +32,7 @@ from reportlab.platypus import (
 
 from fieldapp.domain import clock
 from fieldapp.reports import theme
+from fieldapp.reports.encryption import check_password, encrypt_pdf
 from fieldapp.reports.fonts import BODY, BOLD
 from fieldapp.reports.safe import escape_text, one_line, safe_para
 
@@ -67,25 +66,6 @@ def london_stamp(value: datetime) -> str:
 
 def london_date_time(value: datetime | None) -> str:
     return NOT_RECORDED if value is None else london_stamp(value)
-
-
-# reportlab 5.1's 256-bit mode (revision 5, needs pyaes) writes files that neither poppler nor
-# pypdf can open (checked: "Invalid encryption key length"), so the readable choice is 128-bit
-# (revision 3). Password-protected PDFs are a courtesy against casual reading, not the control
-# that protects the data: that is the encrypted vault and the audit of every print.
-ENCRYPTION_STRENGTH = 128
-
-
-def _encryption(password: str | None) -> StandardEncryption | None:
-    if password is None:
-        return None
-    if not password:
-        raise ValueError("a PDF password must not be empty")
-    # The owner password is random and thrown away: nobody can lift the no-copy/no-edit flags.
-    return StandardEncryption(
-        password, ownerPassword=secrets.token_urlsafe(32), canPrint=1, canModify=0, canCopy=0,
-        canAnnotate=0, strength=ENCRYPTION_STRENGTH,
-    )
 
 
 def _draw_chrome(canv: Canvas, setup: PageSetup, page: int, total: int) -> None:
@@ -137,6 +117,7 @@ def _canvas_class(setup: PageSetup) -> type[Canvas]:
 
 def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
     """Lay out ``story`` on A4 with the common chrome and return the PDF bytes."""
+    check_password(setup.encrypt)  # before the layout work, not after it
     buffer = BytesIO()
     size = landscape(A4) if setup.landscape else A4
     doc = SimpleDocTemplate(
@@ -145,10 +126,11 @@ def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
         # Metadata stays generic: it is what file managers and search indexes show.
         title=one_line(setup.title, 80), author="fieldapp", subject=MARKING,
         creator="fieldapp (Operation Provide)", lang="en-GB",
-        encrypt=_encryption(setup.encrypt), initialFontName=BODY, initialFontSize=9.5,
+        initialFontName=BODY, initialFontSize=9.5,
     )
     doc.build(story, canvasmaker=_canvas_class(setup))
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    return data if setup.encrypt is None else encrypt_pdf(data, setup.encrypt)
 
 
 def frame_width(setup: PageSetup) -> float:

@@ -33,10 +33,38 @@ def test_password_protected_pdf(case) -> None:
     assert shows(pages[0], "LC-20240309-01234")
 
 
-def test_encryption_strength_is_reported(case) -> None:
-    data = _summary(case, encrypt="pw")
-    encrypt = PdfReader(io.BytesIO(data)).trailer["/Encrypt"].get_object()
-    assert encrypt["/R"] == 3  # 128-bit: the strongest reportlab mode that readers can open
+def test_encryption_is_aes_256_never_rc4(case) -> None:
+    data = _summary(case, encrypt="pw 2024")
+    reader = PdfReader(io.BytesIO(data))
+    encrypt = reader.trailer["/Encrypt"].get_object()
+    assert (encrypt["/Filter"], encrypt["/V"], encrypt["/R"]) == ("/Standard", 5, 6)
+    assert encrypt["/Length"] == 256
+    crypt_filter = encrypt["/CF"]["/StdCF"]
+    assert crypt_filter["/CFM"] == "/AESV3"  # AES-256; RC4 would be /V2
+    assert (encrypt["/StmF"], encrypt["/StrF"]) == ("/StdCF", "/StdCF")
+    # Printing allowed (bit 3), copying and changing not (bits 4, 5, 6).
+    permissions = int(encrypt["/P"])
+    assert permissions & 4 and not permissions & (8 | 16 | 32)
+    with pytest.raises(FileNotDecryptedError):
+        reader.pages[0].extract_text()
+    assert reader.decrypt("pw 2024")
+    assert "Case summary" in reader.pages[0].extract_text()
+    assert reader.metadata.title == "Case summary · LC-20240309-01234"
+
+
+def test_aes_256_pdf_opens_in_pdfium_with_the_password_only(case) -> None:
+    import pypdfium2 as pdfium
+
+    data = _summary(case, encrypt="river lantern 42")
+    with pytest.raises(pdfium.PdfiumError):
+        pdfium.PdfDocument(data)
+    with pytest.raises(pdfium.PdfiumError):
+        pdfium.PdfDocument(data, password="river lantern")
+    document = pdfium.PdfDocument(data, password="river lantern 42")
+    try:
+        assert "LC-20240309-01234" in document[0].get_textpage().get_text_range()
+    finally:
+        document.close()
 
 
 def test_empty_password_is_refused(case) -> None:
