@@ -74,6 +74,7 @@ class AppFlow(QObject):
         self.create_dialog: CreateVaultDialog | None = None
         self.unlock_window: UnlockWindow | None = None
         self.main_window: MainWindow | None = None
+        self.wiped_message: QWidget | None = None
 
     def start(self) -> None:
         if not Vault.exists(self.folder):
@@ -110,6 +111,7 @@ class AppFlow(QObject):
 
         window = MainWindow(context, self.settings, idle_timeout_ms=self._idle_ms)
         self.main_window = window
+        window.vault_wiped.connect(self._after_wipe)
         restored = window.restore_geometry()
         if not restored:
             window.resize(1366, 768)
@@ -125,6 +127,24 @@ class AppFlow(QObject):
         if recover_drafts:
             window.recover_drafts()
         self.main_window_opened.emit(window)
+
+    def _after_wipe(self, message: str) -> None:
+        """The hub revoked this laptop and its vault was wiped: a neutral message (nothing
+        about why, for whoever holds the laptop) and the first-run screen."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.hide()
+            window.deleteLater()
+        self.start()
+        box = QMessageBox(QMessageBox.Icon.Information, APP_TITLE, message,
+                          QMessageBox.StandardButton.Ok, self.create_dialog)
+        box.setObjectName("wipedMessage")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.wiped_message = box
 
     def _broken_install(self, context: AppContext, exc: Exception) -> None:
         """A part of the app that ships failed to import: log it, lock, tell the user, quit."""

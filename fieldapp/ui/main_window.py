@@ -44,6 +44,7 @@ from fieldapp.ui.main_actions import build_shell_actions
 from fieldapp.ui.pages.board_page import BoardPage, filter_matches
 from fieldapp.ui.pages.case_page import CasePage
 from fieldapp.ui.pages.dashboard_page import DashboardPage
+from fieldapp.ui.sync.shell import SyncShell
 from fieldapp.ui.sync_status import SyncStatusWidget
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
     unlocked = Signal()
     case_opened = Signal(object)  # UUID
     incident_added = Signal(object)  # CaseSummary
+    vault_wiped = Signal(str)  # a neutral message; the vault's files are gone
 
     def __init__(self, context: AppContext, settings: Settings, *,
                  idle_timeout_ms: int | None = None, parent: QWidget | None = None):
@@ -124,6 +126,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.role_label)
         self._show_role()
+        self.sync = SyncShell(self, status=self.sync_status, context=lambda: self._context)
+        self.sync.controller.vault_wiped.connect(self._vault_wiped)
+        self.actions.lockable += self.sync.actions
 
         self.clipboard = ClipboardGuard(self)
         self.clipboard.route_copies(self)  # copy and cut in this window go out with the hints
@@ -132,6 +137,7 @@ class MainWindow(QMainWindow):
         self.os_lock = OsLockWatcher(self)
         self.os_lock.os_locked.connect(lambda _why: self.lock_now())
         self.board.attach(context)
+        self.sync.attach(context)
         self.idle.start()
 
     # ---------------------------------------------------------------- state
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         page = CasePage(self._context, case_id, parent=self.pages)
         page.case_saved.connect(self._case_saved)
         page.closed.connect(self.show_board)
+        self.sync.case_opened(page, case_id)
         self._case_page = page
         self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
@@ -207,6 +214,7 @@ class MainWindow(QMainWindow):
 
     def _case_saved(self, _case: object) -> None:
         self.board.refresh()
+        self.sync.changes_saved()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         # Esc reaches us only if the page did not use it (e.g. to close a popup).
@@ -250,6 +258,7 @@ class MainWindow(QMainWindow):
             message = self.tr("Incident saved as case %1; it is outside the current filters.")
         self.board.refresh(select=summary.case_id)
         self.statusBar().showMessage(message.replace("%1", summary.pseudonym), 10_000)
+        self.sync.changes_saved()
         self.incident_added.emit(summary)
 
     def open_settings(self) -> None:
@@ -320,6 +329,7 @@ class MainWindow(QMainWindow):
         self.board.detach()
         self.pages.setCurrentWidget(self.board)
         self.clipboard.clear_ours()
+        self.sync.stop()  # a running sync stops before its next step
         # A worker may still hold a session (a save, the draft flush): let it finish first.
         if not tasks.wait_for_all(15_000):
             log.error("a background task outlived the lock wait")
@@ -337,6 +347,7 @@ class MainWindow(QMainWindow):
             bar.show()
         self.root.setCurrentIndex(0)
         self.board.attach(self._context)
+        self.sync.attach(self._context)
         place = self._place
         if place.page == "case" and place.case_id is not None:
             self.open_case(place.case_id)
@@ -346,6 +357,26 @@ class MainWindow(QMainWindow):
             self.show_board()
         self.idle.start()
         self.unlocked.emit()
+
+    def _vault_wiped(self, message: str) -> None:
+        """The hub's wipe order was carried out (the vault is locked and its files are gone):
+        drop every page without saving drafts (nothing may write again) and hand over to the
+        app, which shows ``message`` and the first-run screen."""
+        self._is_locked = True
+        self.idle.stop()
+        page, self._case_page = self._case_page, None
+        if page is not None:
+            self.pages.removeWidget(page)
+            page.deleteLater()
+        if self._dashboard is not None:
+            self.pages.removeWidget(self._dashboard)
+            self._dashboard.deleteLater()
+            self._dashboard = None
+        self.sync.stop()
+        self.board.detach()
+        self.clipboard.clear_ours()
+        self._context = None
+        self.vault_wiped.emit(message)
 
     # ---------------------------------------------------------------- geometry and quit
     def restore_geometry(self) -> bool:

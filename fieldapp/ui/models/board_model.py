@@ -6,7 +6,12 @@ next page through ``canFetchMore``/``fetchMore``. Each page and the total count 
 worker (``run_task``); a result that arrives after the filter changed, or after a lock, carries
 an old generation number and is dropped.
 
-Thread-safety: every method runs on the UI thread; workers only run the two query functions.
+Sync marks (an enrolled laptop only): after each page, a worker reads which of its cases have
+outbox operations the hub has not acknowledged yet ("not yet synced") and which have an open
+conflict; :meth:`BoardModel.refresh_marks` reads them again for every loaded row after a sync.
+They show in the Sync column and through :data:`SyncMarkRole`.
+
+Thread-safety: every method runs on the UI thread; workers only run the query functions.
 """
 
 from __future__ import annotations
@@ -32,11 +37,12 @@ from PySide6.QtCore import (
 )
 
 from fieldapp.domain.clock import utc_now
+from fieldapp.domain.enums import ClockState
 from fieldapp.domain.records import CaseSummary
 from fieldapp.services import queries
 from fieldapp.services.queries import BoardFilter
 from fieldapp.store.uow import UnitOfWork
-from fieldapp.ui.models import board_text
+from fieldapp.ui.models import board_text, sync_marks
 from fieldapp.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
@@ -52,12 +58,17 @@ COL_BCU = 4
 COL_DISTRICT = 5
 COL_ALLOCATED = 6
 COL_POLICE_VISIT = 7
-COLUMN_COUNT = 8
+COL_SYNC = 8
+COLUMN_COUNT = 9
+
+MARK_UNSYNCED = sync_marks.MARK_UNSYNCED
+MARK_CONFLICT = sync_marks.MARK_CONFLICT
 
 CaseIdRole = Qt.ItemDataRole.UserRole + 1
 ClockStateRole = Qt.ItemDataRole.UserRole + 2
 SortKeyRole = Qt.ItemDataRole.UserRole + 3
 SummaryRole = Qt.ItemDataRole.UserRole + 4
+SyncMarkRole = Qt.ItemDataRole.UserRole + 5  # frozenset of MARK_* for the row's case
 
 _LONDON = QTimeZone(b"Europe/London")
 
@@ -82,6 +93,7 @@ class BoardModel(QAbstractTableModel):
     page_loaded = Signal(int)  # rows added by the page that just arrived
     count_loaded = Signal(int)  # cases matching the filter, all pages together
     load_failed = Signal(str)  # an error type name; never exception text (it may hold data)
+    marks_loaded = Signal(int)  # cases whose sync marks just arrived
 
     def __init__(self, parent=None, *, page_size: int = PAGE_SIZE,
                  clock: Callable[[], datetime] = utc_now):
@@ -96,6 +108,8 @@ class BoardModel(QAbstractTableModel):
         self._generation = 0
         self._fetching = False
         self._exhausted = False
+        self._marks: dict[UUID, frozenset[str]] = {}
+        self._marks_enabled = False
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self.tick)
@@ -116,6 +130,7 @@ class BoardModel(QAbstractTableModel):
         self._generation += 1
         self.beginResetModel()
         self._rows = []
+        self._marks = {}
         self._total = None
         self._fetching = False
         self._exhausted = True
@@ -139,6 +154,7 @@ class BoardModel(QAbstractTableModel):
         self._now = self._clock()
         self.beginResetModel()
         self._rows = []
+        self._marks = {}
         self._total = None
         self._fetching = False
         self._exhausted = self._factory is None
@@ -190,6 +206,8 @@ class BoardModel(QAbstractTableModel):
             self._rows.extend(page)
             self.endInsertRows()
         self.page_loaded.emit(len(page))
+        if page and self._marks_enabled:
+            self._read_marks(generation, [c.case_id for c in page])
         if first == 0 and generation == self._generation and self._total is None:
             if len(page) < self._page_size:
                 # A short first page holds every match: that is the count (no second scan).
@@ -209,6 +227,45 @@ class BoardModel(QAbstractTableModel):
             # The formatter keeps the exception's type and place only, never its text.
             log.error("board read failed", exc_info=(type(exc), exc, exc.__traceback__))
             self.load_failed.emit(type(exc).__name__)
+
+    # ---------------------------------------------------------------- sync marks
+    def set_marks_enabled(self, enabled: bool) -> None:
+        """Marks only mean something once the laptop is enrolled (else every change waits)."""
+        if enabled == self._marks_enabled:
+            return
+        self._marks_enabled = enabled
+        if enabled:
+            self.refresh_marks()
+        else:
+            self._marks = {}
+            self._marks_changed()
+
+    def refresh_marks(self) -> None:
+        """Read the marks of every loaded row again (after a sync or a save)."""
+        if self._marks_enabled and self._rows and self._factory is not None:
+            self._read_marks(self._generation, [c.case_id for c in self._rows])
+
+    def _read_marks(self, generation: int, case_ids: list[UUID]) -> None:
+        factory = self._factory
+        if factory is None:
+            return
+        run_task(lambda: sync_marks.read_marks(factory, case_ids),
+                 on_done=lambda marks: self._marks_arrived(generation, marks),
+                 on_error=lambda exc: self._failed(generation, exc))
+
+    def _marks_arrived(self, generation: int, marks: dict[UUID, frozenset[str]]) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self._marks.update(marks)
+        self._marks_changed()
+        self.marks_loaded.emit(len(marks))
+
+    def _marks_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_SYNC), self.index(len(self._rows) - 1, COL_SYNC))
+
+    def marks(self, case_id: UUID) -> frozenset[str]:
+        return self._marks.get(case_id, frozenset())
 
     # ---------------------------------------------------------------- clock
     def tick(self, now: datetime | None = None) -> None:
@@ -247,6 +304,7 @@ class BoardModel(QAbstractTableModel):
             COL_POLICE_REF: self.tr("Police ref"), COL_CASE: self.tr("Case"),
             COL_BCU: self.tr("BCU"), COL_DISTRICT: self.tr("District"),
             COL_ALLOCATED: self.tr("Allocated to"), COL_POLICE_VISIT: self.tr("Police visit"),
+            COL_SYNC: self.tr("Sync"),
         }.get(section)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -263,6 +321,10 @@ class BoardModel(QAbstractTableModel):
             return case.case_id
         if role == SummaryRole:
             return case
+        if role == SyncMarkRole:
+            return self.marks(case.case_id)
+        if col == COL_SYNC:
+            return self._sync_data(case, role)
         state = case.clock(self._now)
         if role == ClockStateRole:
             return state
@@ -276,6 +338,20 @@ class BoardModel(QAbstractTableModel):
             return board_text.state_icon(state)
         if role == Qt.ItemDataRole.ForegroundRole and col in (COL_STATE, COL_TIME_LEFT):
             return board_text.state_colour(state)
+        return None
+
+    def _sync_data(self, case: CaseSummary, role: int) -> Any:
+        marks = self.marks(case.case_id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return board_text.sync_mark_text(marks)
+        if role == Qt.ItemDataRole.ToolTipRole and marks:
+            return board_text.sync_mark_tooltip(marks)
+        if role == Qt.ItemDataRole.DecorationRole and marks:
+            return board_text.sync_mark_icon(marks)
+        if role == Qt.ItemDataRole.ForegroundRole and MARK_CONFLICT in marks:
+            return board_text.state_colour(ClockState.OVERDUE)
+        if role == SortKeyRole:
+            return (MARK_CONFLICT not in marks, MARK_UNSYNCED not in marks)
         return None
 
     def _text(self, case: CaseSummary, col: int, state) -> str:

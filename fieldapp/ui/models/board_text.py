@@ -89,3 +89,32 @@ def time_sort_key(case: CaseSummary, now: datetime) -> float:
     if case.idva_visit_at is not None:
         return 1e12 + clock.hours_between(case.police_visit_at, case.idva_visit_at)
     return clock.time_left(case.police_visit_at, now).total_seconds()
+
+
+# ---- sync marks (the board's Sync column, the case page's header) -----------------------------
+
+def sync_mark_text(marks: frozenset[str]) -> str:
+    """'Conflict', 'Not yet synced', both, or '' (the marks are ``board_model.MARK_*``)."""
+    parts = []
+    if "conflict" in marks:
+        parts.append(QCoreApplication.translate(_CTX, "Conflict"))
+    if "unsynced" in marks:
+        parts.append(QCoreApplication.translate(_CTX, "Not yet synced"))
+    return " · ".join(parts)
+
+
+def sync_mark_tooltip(marks: frozenset[str]) -> str:
+    parts = []
+    if "conflict" in marks:
+        parts.append(QCoreApplication.translate(
+            _CTX, "Two devices changed safety information differently; the safer value is in "
+                  "force until someone resolves it (Sync ▸ Conflicts)."))
+    if "unsynced" in marks:
+        parts.append(QCoreApplication.translate(
+            _CTX, "Changes to this case are kept on this laptop and have not yet been "
+                  "acknowledged by the station hub."))
+    return " ".join(parts)
+
+
+def sync_mark_icon(marks: frozenset[str]) -> QIcon:
+    return icon("warning" if "conflict" in marks else "sync")
