@@ -232,3 +232,63 @@ class SyncCase(Base):
     __tablename__ = "sync_cases"
     case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     rev: Mapped[int] = mapped_column(Integer)
+
+
+class CaseFlags(Base):
+    """A case's safety-critical flags (migration 0007): None while nobody has recorded one.
+
+    Changed by ``safety`` operations only; two devices changing one from the same base open a
+    conflict (``sync.protocol.replay``), and the restrictive value is held here until resolved.
+    """
+
+    __tablename__ = "case_flags"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    do_not_contact: Mapped[bool | None] = mapped_column(nullable=True)
+    do_not_visit: Mapped[bool | None] = mapped_column(nullable=True)
+    risk_grade: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    marac_referral: Mapped[bool | None] = mapped_column(nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class FieldVersion(Base):
+    """The operation that last set each safety-critical field of a case, as this laptop knows it:
+    the ``base`` its next change of that field is sealed with (migration 0007)."""
+
+    __tablename__ = "field_versions"
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(36))
+
+
+class SyncConflict(Base):
+    """A conflict of a safety-critical field as the hub's operations replay to (migration 0007).
+    ``sides``: every competing value, with its operation, device and time; ``in_force``: the
+    value applied until a person resolves it."""
+
+    __tablename__ = "sync_conflicts"
+    conflict_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(10))
+    sides: Mapped[list] = mapped_column(JsonText)
+    in_force: Mapped[dict] = mapped_column(JsonText)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    resolved_by: Mapped[str] = mapped_column(String(80), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class FieldHistory(Base):
+    """A value a later one replaced (last writer wins by clock; the loser is kept here)."""
+
+    __tablename__ = "field_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[dict] = mapped_column(JsonText)
+    """``{"v": the replaced value}``."""
+    op_id: Mapped[str] = mapped_column(String(36))
+    by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    replaced_by: Mapped[str] = mapped_column(String(36))

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sync.protocol import hlc
 
 ENTITIES = ("incident", "case", "visit", "offers", "risk", "voice", "safe_contact", "outcome",
-            "tracker_row", "allocation", "resolution")
+            "tracker_row", "allocation", "resolution", "safety")
 Kind = Literal["upsert", "append", "tombstone"]
 Role = Literal["idva", "supervisor", "coordinator"]
 MAX_OPS_PER_BUNDLE = 5000

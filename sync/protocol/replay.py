@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from sync.protocol import safety as rules
 from sync.protocol.models import Op
 
 # The laptop's stored vocabulary (fieldapp.services.case_state / tracker_rows).
@@ -83,6 +84,18 @@ class CaseTables:
     safe_contacts: tuple[Row, ...] = ()
     outcomes: tuple[Row, ...] = ()
     tracker_extras: tuple[Row, ...] = ()
+    case_flags: tuple[Row, ...] = ()
+    """The case's safety flags (``safety`` ops), with the restrictive value of an open conflict."""
+    field_versions: tuple[Row, ...] = ()
+    """``{case_id, field, op_id}``: the op each tracked field was last set by (the ``base`` a
+    device seals its next change of that field with)."""
+    conflicts: tuple[Row, ...] = ()
+    """Conflicts of safety-critical fields, open and resolved, in the order they opened:
+    ``{conflict_id (the op that opened it), case_id, field, state, sides: [{op_id, value, by,
+    at}], in_force (a side), opened_at, resolved_at, resolved_by, reason}``."""
+    field_history: tuple[Row, ...] = ()
+    """Values later ones replaced: ``{case_id, field, value: {"v": ...}, op_id, by, at,
+    replaced_by}`` (last writer wins by clock; the loser is kept here)."""
     applied_ops: int = 0
     """Distinct ops applied (duplicates of an op id count once)."""
     unknown_ops: int = 0
@@ -218,6 +231,11 @@ class _State:
     voice: dict[str, Row] = field(default_factory=dict)
     safe: Row | None = None
     outcome: Row | None = None
+    flags: Row | None = None
+    heads: dict[str, Row] = field(default_factory=dict)  # field -> side {op_id, value, by, at}
+    conflicts: dict[str, Row] = field(default_factory=dict)
+    open_by_field: dict[str, str] = field(default_factory=dict)
+    history: list[Row] = field(default_factory=list)
     # From the incident op, for the case op that follows it (create_incident writes both).
     victim_name: str = ""
     allocated_to: str = ""
@@ -235,6 +253,10 @@ class _State:
             safe_contacts=() if self.safe is None else (self.safe,),
             outcomes=() if self.outcome is None else (self.outcome,),
             tracker_extras=tuple(self.extras[vid] for vid in order if vid in self.extras),
+            case_flags=() if self.flags is None else (self.flags,),
+            field_versions=tuple({"case_id": self.case_id, "field": name, "op_id": head["op_id"]}
+                                 for name, head in sorted(self.heads.items())),
+            conflicts=tuple(self.conflicts.values()), field_history=tuple(self.history),
             applied_ops=applied, unknown_ops=unknown, invalid_ops=tuple(invalid), last_hlc=last,
         )
 
@@ -307,8 +329,10 @@ def _case(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
             "police_visit_at": inc["police_visit_at"], "first_idva_visit_at": None}, at, by)
         if visit_id is not None:
             s.visits[visit_id] = _created(_blank_visit(visit_id, s.case_id), at, by)
+        _last_writer(s, op, "allocated_to", allocated_to, at)
         return
     allocated_to = _str(v, "allocated_to")  # capture.allocate
+    _last_writer(s, op, "allocated_to", allocated_to, at)
     s.case["allocated_to"] = allocated_to
     _stamped(s.case, at, by)
 
@@ -409,7 +433,13 @@ def _safe_contact(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
     wanted = {"method": _str(v, "method"), "safe_number": _str(v, "safe_number", ""),
               "safe_times": _str(v, "safe_times", ""),
               "voicemail_ok": _bool(v, "voicemail_ok", False), "text_ok": _bool(v, "text_ok", False)}
+    base = _opt_str(v, "base")
     s.need_case()
+    _safety_change(s, op, rules.SAFE_CONTACT, wanted, base, at,
+                   lambda value: _put_safe(s, value, at, by))
+
+
+def _put_safe(s: _State, wanted: dict, at: datetime, by: str) -> None:
     if s.safe is None:
         s.safe = _created({"case_id": s.case_id, **wanted}, at, by)
     elif any(s.safe[k] != wanted[k] for k in SAFE_FIELDS):
@@ -421,6 +451,7 @@ def _outcome(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
     wanted = {"outcome_code": _str(v, "outcome_code").upper(),
               "outcome_date": _opt_date(v, "outcome_date")}
     s.need_case()
+    _last_writer(s, op, "outcome", {k: _iso(x) for k, x in wanted.items()}, at)
     if s.outcome is None:
         s.outcome = _created({"case_id": s.case_id, **wanted}, at, by)
     elif any(s.outcome[k] != wanted[k] for k in wanted):
@@ -529,10 +560,127 @@ def _tracker_update(s: _State, visit_id: str, incident: Row, visit_values: Row, 
     _stamped(case, at, by)
 
 
+# ---- last writer wins, and the safety-critical fields ------------------------------------------
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _side(op: Op, value: Any, at: datetime) -> Row:
+    return {"op_id": op.op_id, "value": value, "by": op.author, "at": at.isoformat()}
+
+
+def _replaced(s: _State, field_name: str, old: Row, by_op: str) -> None:
+    s.history.append({"case_id": s.case_id, "field": field_name, "value": {"v": old["value"]},
+                      "op_id": old["op_id"], "by": old["by"],
+                      "at": datetime.fromisoformat(old["at"]), "replaced_by": by_op})
+
+
+def _last_writer(s: _State, op: Op, field_name: str, value: Any, at: datetime) -> None:
+    """An ordinary field: the op (later by clock than every one before it) wins; the value it
+    replaces is kept in the history."""
+    head = s.heads.get(field_name)
+    if head is not None and head["value"] != value:
+        _replaced(s, field_name, head, op.op_id)
+    s.heads[field_name] = _side(op, value, at)
+
+
+def _safety_change(s: _State, op: Op, field_name: str, value: Any, base: str | None,
+                   at: datetime, put: Callable[[Any], None]) -> None:
+    """A change of a safety-critical field. ``base``: the op the device last saw setting the
+    field ('' for none; None for an op sealed before bases existed, applied in clock order).
+
+    While a conflict of the field is open every change joins it as one more side. A change made
+    from another base than the op now in force, to another value, opens a conflict of the two:
+    both kept, the restrictive value applied. A change from another base to the same value
+    agrees and leaves the field as it is."""
+    side = _side(op, value, at)
+    open_id = s.open_by_field.get(field_name)
+    if open_id is not None:
+        conflict = s.conflicts[open_id]
+        conflict["sides"].append(side)
+        conflict["in_force"] = rules.in_force(field_name, conflict["sides"])
+        put(conflict["in_force"]["value"])
+        return
+    head = s.heads.get(field_name)
+    if head is not None and base is not None and base != head["op_id"]:
+        if value == head["value"]:
+            return
+        sides = [head, side]
+        chosen = rules.in_force(field_name, sides)
+        s.conflicts[op.op_id] = {
+            "conflict_id": op.op_id, "case_id": s.case_id, "field": field_name,
+            "state": "open", "sides": sides, "in_force": chosen, "opened_at": at,
+            "resolved_at": None, "resolved_by": "", "reason": ""}
+        s.open_by_field[field_name] = op.op_id
+        put(chosen["value"])
+        return
+    if head is not None and head["value"] != value:
+        _replaced(s, field_name, head, op.op_id)
+    s.heads[field_name] = side
+    put(value)
+
+
+def _put_flag(s: _State, field_name: str, value: Any, at: datetime, by: str) -> None:
+    if s.flags is None:
+        s.flags = {"case_id": s.case_id, **dict.fromkeys(rules.FLAG_FIELDS), "updated_at": at,
+                   "updated_by": by}
+    s.flags[field_name] = value
+    s.flags["updated_at"], s.flags["updated_by"] = at, by
+
+
+def _flag_value(v: dict, field_name: str) -> Any:
+    if field_name == "risk_grade":
+        grade = _opt_str(v, "value")
+        if grade is not None and grade not in rules.RISK_GRADES:
+            raise _Invalid("not a risk grade")
+        return grade
+    return _opt_bool(v, "value")
+
+
+def _safety(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
+    """One safety flag of the case: ``{"field", "value", "base"}``."""
+    field_name = _str(v, "field")
+    if field_name not in rules.FLAG_FIELDS:
+        raise _Invalid("not a safety flag")
+    value = _flag_value(v, field_name)
+    base = _opt_str(v, "base")
+    s.need_case()
+    _safety_change(s, op, field_name, value, base, at,
+                   lambda chosen: _put_flag(s, field_name, chosen, at, by))
+
+
+def _resolution(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
+    """A person's choice in a conflict: ``{"conflict_id", "case_id", "field", "chosen" (the op
+    id of the side kept), "reason"}``. The side's value is applied and the conflict closed; the
+    other sides go to the history. A second resolution of a closed conflict changes nothing."""
+    conflict = s.conflicts.get(_str(v, "conflict_id"))
+    if conflict is None:
+        raise _Invalid("no such conflict in the case")
+    reason = _str(v, "reason")
+    if conflict["state"] != "open":
+        return
+    field_name = conflict["field"]
+    chosen = next((side for side in conflict["sides"] if side["op_id"] == _str(v, "chosen")), None)
+    if chosen is None:
+        raise _Invalid("the chosen value is not a side of the conflict")
+    for side in conflict["sides"]:
+        if side is not chosen:
+            _replaced(s, field_name, side, op.op_id)
+    conflict.update(state="resolved", resolved_at=at, resolved_by=by, reason=reason,
+                    in_force=chosen)
+    del s.open_by_field[field_name]
+    s.heads[field_name] = _side(op, chosen["value"], at)
+    if field_name == rules.SAFE_CONTACT:
+        _put_safe(s, chosen["value"], at, by)
+    else:
+        _put_flag(s, field_name, chosen["value"], at, by)
+
+
 HANDLERS: dict[str, Callable[[_State, Op, dict, datetime, str], None]] = {
     "incident": _incident, "case": _case, "visit": _visit, "offers": _offers, "risk": _risk,
     "voice": _voice, "safe_contact": _safe_contact, "outcome": _outcome,
-    "tracker_row": _tracker_row,
+    "tracker_row": _tracker_row, "safety": _safety, "resolution": _resolution,
 }
 """The entities this version replays; any other is counted in ``CaseTables.unknown_ops``."""
 

@@ -157,6 +157,10 @@ _VOICE = _Writer(orm.VoiceEntry.__table__)
 _SAFE = _Writer(orm.SafeContact.__table__)
 _OUTCOMES = _Writer(orm.Outcome.__table__)
 _EXTRAS = _Writer(orm.TrackerExtra.__table__)
+_FLAGS = _Writer(orm.CaseFlags.__table__)
+_VERSIONS = _Writer(orm.FieldVersion.__table__)
+_CONFLICTS = _Writer(orm.SyncConflict.__table__)
+_HISTORY = _Writer(orm.FieldHistory.__table__, skip=("id",))
 
 _IDS = "(SELECT value FROM json_each(?1))"
 _VISITS_OF = f"(SELECT id FROM visits WHERE case_id IN {_IDS})"
@@ -167,6 +171,11 @@ _DELETE_CHILDREN = (  # children first (foreign keys are on); each probe is on a
     f"DELETE FROM visits WHERE case_id IN {_IDS}",
     f"DELETE FROM safe_contacts WHERE case_id IN {_IDS}",
     f"DELETE FROM outcomes WHERE case_id IN {_IDS}",
+    f"DELETE FROM case_flags WHERE case_id IN {_IDS}",
+    # Replayed from the hub's ops too (migration 0007): the hub's copy replaces them whole.
+    f"DELETE FROM field_versions WHERE case_id IN {_IDS}",
+    f"DELETE FROM sync_conflicts WHERE case_id IN {_IDS}",
+    f"DELETE FROM field_history WHERE case_id IN {_IDS}",
 )
 # Voice entries are append-only and never change, so those the vault holds already stay and
 # only an entry the hub's copy lacks is deleted: deleting one makes SQLite scan the whole table
@@ -244,6 +253,10 @@ def apply_cases(uow: UnitOfWork, cases: Iterable[CaseTables]) -> int:
                      ignore=True)
         _SAFE.write(db, [row for t in everything for row in t.safe_contacts], times)
         _OUTCOMES.write(db, [row for t in everything for row in t.outcomes], times)
+        _FLAGS.write(db, [row for t in everything for row in t.case_flags], times)
+        _VERSIONS.write(db, [row for t in everything for row in t.field_versions], times)
+        _CONFLICTS.write(db, [row for t in everything for row in t.conflicts], times)
+        _HISTORY.write(db, [row for t in everything for row in t.field_history], times)
     finally:
         if usual is not None:
             db.execute(f"PRAGMA cache_size = {int(usual)}")

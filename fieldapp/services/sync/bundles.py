@@ -70,7 +70,7 @@ def _last_bundle(db: Any) -> tuple[int, str, int]:
 
 def _pending_ops(uow: UnitOfWork, db: Any, outcome: SealOutcome) -> list[Op]:
     """Pending operations as wire ops, oldest first; one whose case is gone is set aside."""
-    rows = wire.read_outbox(db, where="status = ?", params=("pending",))
+    rows = wire.assign_bases(db, wire.read_outbox(db, where="status = ?", params=("pending",)))
     while True:
         try:
             return wire.wire_ops(db, rows, author=uow.actor)

@@ -4,17 +4,23 @@ the rows exactly (``sync.protocol.replay``) that the outbox payload leaves out.
 Which case an operation belongs to, by entity (the one mapping; ``apply.case_has_pending_ops``
 uses it too):
 
-- ``case``, ``safe_contact``, ``outcome``: the entity id is the case id;
+- ``case``, ``safe_contact``, ``outcome``, ``safety``: the entity id is the case id;
 - ``visit``, ``offers``, ``risk``, ``tracker_row``: the entity id is a visit id: the visit's case;
 - ``incident``: the case whose incident it is;
-- ``voice``: the entry's case (the payload's ``case_id``; the same as the stored row's).
+- ``voice``: the entry's case (the payload's ``case_id``; the same as the stored row's);
+- ``resolution``: the entity id is the conflict id; the payload's ``case_id`` names the case.
 
 The value is the outbox payload plus facts that never change once written:
 
 - ``voice``: ``recorded_at`` (stored text, UTC) and ``recorded_by`` of the stored entry (the
   writer stamps its own time and actor, which the payload does not hold);
 - ``tracker_row``: ``case_id`` and ``incident_id`` of the visit (a new tracker row makes its case
-  and incident with ids of their own, and the case's pseudonym is made from its id).
+  and incident with ids of their own, and the case's pseudonym is made from its id);
+- ``safe_contact``, ``safety``: ``base``, the op id that last set the field as this laptop knows
+  it (``field_versions``; '' for none), given when the op is first sealed and written into its
+  outbox payload then, so a bundle sealed again carries the same base. The laptop applies no
+  pulled change to a case while it has unacknowledged ops of it, so the base at sealing is the
+  base the change was made from; each op sealed becomes the base of the next one of its field.
 
 Every lookup is one set-based statement per kind of id (ids passed as one JSON array), so tens
 of thousands of operations map in well under a second.
@@ -28,12 +34,16 @@ from typing import Any
 
 from sync.protocol.models import Op
 
-CASE_ENTITIES = ("case", "safe_contact", "outcome")
+CASE_ENTITIES = ("case", "safe_contact", "outcome", "safety")
 """Entities whose entity id is the case id."""
 VISIT_ENTITIES = ("visit", "offers", "risk", "tracker_row")
 """Entities whose entity id is a visit id."""
 INCIDENT_ENTITIES = ("incident",)
 VOICE_ENTITIES = ("voice",)
+PAYLOAD_CASE_ENTITIES = ("resolution",)
+"""Entities whose payload names the case (``case_id``)."""
+BASED_ENTITIES = ("safe_contact", "safety")
+"""Entities of safety-critical fields: their ops carry the ``base`` they were made from."""
 
 OUTBOX_COLUMNS = ("op_id", "hlc", "entity", "entity_id", "op", "payload")
 """What :func:`wire_ops` reads of each outbox row, in this order (``SELECT {', '.join(...)}
@@ -106,10 +116,45 @@ def wire_ops(db: Any, rows: Iterable[OutboxRow], *, author: str) -> list[Op]:
             if entry is None:
                 raise UnmappedOp(op_id, "its entry is not in the vault")
             case_id, value["recorded_at"], value["recorded_by"] = entry
+        elif entity in PAYLOAD_CASE_ENTITIES:
+            case_id = value.get("case_id")
+            if not isinstance(case_id, str):
+                raise UnmappedOp(op_id, "its payload names no case")
         else:
             raise UnmappedOp(op_id, "an entity this version does not know")
         out.append(Op(op_id=str(op_id), entity=entity, entity_id=str(entity_id),
                       case_id=str(case_id), kind=kind, value=value, hlc=hlc, author=author))
+    return out
+
+
+def _field_of(entity: str, value: dict[str, Any]) -> str:
+    return "safe_contact" if entity == "safe_contact" else str(value.get("field", ""))
+
+
+def assign_bases(db: Any, rows: list[OutboxRow]) -> list[OutboxRow]:
+    """``rows`` (in clock order) with the ``base`` of each safety-critical op that has none yet:
+    the field's version, which the op then becomes. The base goes into the op's outbox payload
+    and the version into ``field_versions``, in the caller's transaction (the sealing one)."""
+    out: list[OutboxRow] = []
+    for row in rows:
+        op_id, hlc, entity, entity_id, kind, payload = row
+        if entity not in BASED_ENTITIES:
+            out.append(row)
+            continue
+        value = json.loads(payload) if isinstance(payload, str) else dict(payload)
+        if "base" in value:
+            out.append(row)
+            continue
+        field = _field_of(entity, value)
+        found = db.execute("SELECT op_id FROM field_versions WHERE case_id = ? AND field = ?",
+                           (str(entity_id), field)).fetchone()
+        value["base"] = "" if found is None else found[0]
+        db.execute("INSERT INTO field_versions (case_id, field, op_id) VALUES (?, ?, ?) "
+                   "ON CONFLICT (case_id, field) DO UPDATE SET op_id = excluded.op_id",
+                   (str(entity_id), field, str(op_id)))
+        db.execute("UPDATE outbox SET payload = json_set(payload, '$.base', ?) WHERE op_id = ?",
+                   (value["base"], str(op_id)))
+        out.append((op_id, hlc, entity, entity_id, kind, value))
     return out
 
 
@@ -137,6 +182,9 @@ OUTBOX_OF_CASES_SQL = " UNION ALL ".join((
     f" CROSS JOIN outbox o ON o.entity IN {_in(INCIDENT_ENTITIES)} AND o.entity_id = c.incident_id",
     f"SELECT e.case_id, o.op_id, o.status FROM {_KEYS} voice_entries e ON e.case_id = k.value"
     f" CROSS JOIN outbox o ON o.entity IN {_in(VOICE_ENTITIES)} AND o.entity_id = e.id",
+    # Resolutions are few: the (entity, entity_id) index finds them, the payload names the case.
+    f"SELECT o.payload ->> '$.case_id', o.op_id, o.status FROM outbox o"
+    f" WHERE o.entity IN {_in(PAYLOAD_CASE_ENTITIES)} AND o.payload ->> '$.case_id' IN {_CASES}",
 ))
 """(case_id, op_id, status) of every outbox row of the cases in the JSON array bound as ?1: the
 mapping above, driven from the cases' own rows and the outbox's (entity, entity_id) index."""
