@@ -134,7 +134,8 @@ class SyncShell(QObject):
         enrolled = bool(role)
         coordinator = role == "coordinator"
         self.devices_action.setVisible(coordinator)
-        self.allocate_action.setVisible(coordinator)
+        # Shown to everyone: anyone else is refused in the service's words (the hub decides).
+        self.allocate_action.setEnabled(True)
         self.conflicts_action.setVisible(enrolled)
         self.enrol_action.setText(self.tr("&Enrol again with a station hub…") if enrolled
                                   else self.tr("&Enrol with a station hub…"))

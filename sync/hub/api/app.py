@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sync.hub.api import errors
 from sync.hub.api.deps import Hub
 from sync.hub.api.middleware import HubMiddleware
-from sync.hub.api.routes import router
+from sync.hub.api.routes import admin, router
 from sync.hub.config import HubConfig
 from sync.hub.keys import HubKeys
 from sync.hub.store.db import Database
@@ -30,6 +30,7 @@ def create_app(*, config: HubConfig, keys: HubKeys, database: Database, ca_pem: 
     app.state.hub = Hub(config=config, keys=keys, database=database, ca_pem=ca_pem,
                         clock_ms=clock)
     app.include_router(router)
+    app.include_router(admin.router)
     errors.install(app)
     app.add_middleware(HubMiddleware, max_bytes=config.max_bundle_bytes, clock_ms=clock)
     app.openapi = _openapi_without_422(app)  # type: ignore[method-assign]
