@@ -2,7 +2,7 @@
 
 A page that fails to import is an error: importing the main window fails (so every test of it
 fails), and in the app the user is told, the failure is logged without personal data, and the
-vault is locked again. Features that do not ship yet (sync) say what is true.
+vault is locked again.
 """
 
 from __future__ import annotations
@@ -76,9 +76,12 @@ def test_every_page_and_action_is_the_real_feature(qtbot, context):
     assert all(a.isEnabled() for a in reports.actions())
     texts = _action_texts(window) + [window.sync_status.text(), window.sync_status.accessibleName()]
     assert [t for t in texts if "arrive" in t.lower() or "placeholder" in t.lower()] == []
-    # Sync does not ship yet: the status bar says what is true, and offers nothing.
+    # Sync ships: a laptop not enrolled says so and offers to enrol; the coordinator's Devices
+    # page and the conflicts list are not offered to it.
     assert window.sync_status.text() == "Not enrolled with a station hub"
-    assert not [t for t in _action_texts(window) if "sync" in t.lower() or "device" in t.lower()]
+    assert window.sync.enrol_action.isVisible() and window.sync.sync_action.isEnabled()
+    assert not window.sync.devices_action.isVisible()
+    assert not window.sync.conflicts_action.isVisible()
     window.close()
 
 
