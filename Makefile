@@ -24,23 +24,24 @@ lint: $(STAMP)
 	$(BIN)/ruff check fieldapp sync tests bench
 	$(BIN)/lint-imports
 
-# The OS-lock tests start a private D-Bus daemon (dbus-daemon, dbus-send). Silent when present;
-# on Debian/Ubuntu as root (or with password-less sudo) installs the dbus package; otherwise says
-# what to install and stops: the suite never skips for want of it.
-DBUS_NEEDED := dbus-daemon and dbus-send (Debian/Ubuntu package dbus)
+# The OS-lock tests start a private D-Bus daemon (dbus-daemon, dbus-send); the spreadsheet test
+# prints a tracker workbook to PDF with LibreOffice Calc (soffice). Silent when present; on
+# Debian/Ubuntu as root (or with password-less sudo) installs the packages; otherwise says what
+# to install and stops: the suite never skips for want of them.
+DBUS_NEEDED := dbus-daemon, dbus-send and soffice (Debian/Ubuntu packages dbus libreoffice-calc)
 test-system-deps:
 	@[ "$$(uname -s)" = Linux ] || exit 0; \
-	have() { command -v dbus-daemon >/dev/null 2>&1 && command -v dbus-send >/dev/null 2>&1; }; \
+	have() { command -v dbus-daemon >/dev/null 2>&1 && command -v dbus-send >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1; }; \
 	if ! have; then \
 		if [ "$$(id -u)" = 0 ]; then as_root=env; \
 		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root="sudo -n env"; \
 		else as_root=; fi; \
 		if [ -n "$$as_root" ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "make test: installing $(DBUS_NEEDED) for the OS-lock tests"; \
-			apt_install() { $$as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dbus; }; \
+			echo "make test: installing $(DBUS_NEEDED) for the OS-lock and spreadsheet tests"; \
+			apt_install() { $$as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dbus libreoffice-calc; }; \
 			apt_install >/dev/null 2>&1 || { $$as_root apt-get update -qq >/dev/null && apt_install >/dev/null; }; \
 		fi; \
-		have || { echo "make test: $(DBUS_NEEDED) are missing and could not be installed: install them (e.g. sudo apt-get install dbus) and run make test again" >&2; exit 1; }; \
+		have || { echo "make test: $(DBUS_NEEDED) are missing and could not be installed: install them (e.g. sudo apt-get install dbus libreoffice-calc) and run make test again" >&2; exit 1; }; \
 	fi
 
 test: $(STAMP) test-system-deps
