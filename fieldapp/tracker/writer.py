@@ -24,16 +24,23 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
 from fieldapp.domain import clock
 from fieldapp.tracker.cells import defuse, ooxml_escape
 from fieldapp.tracker.row import COLUMNS, DERIVED, TrackerRow
+from fieldapp.tracker.xlsx_sheet import (
+    DATETIME_FORMAT,
+    HOURS_FORMAT,
+    Widths,
+    set_up_printing,
+    streaming_writer,
+)
 
 MARKING = "OFFICIAL-SENSITIVE"
-_EXCEL_DATETIME = "yyyy-mm-dd hh:mm:ss"
+_HEADER_ROW = 2  # row 1 is the comment line the spec starts every file with
 _UNSAFE_IN_COMMENT = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -111,23 +118,24 @@ def _xlsx_value(column: str, value: Any) -> Any:
 def write_xlsx(
     rows: Iterable[TrackerRow], out: BinaryIO, *, exported_by: str, exported_at: datetime
 ) -> int:
-    """Write a tracker v1 workbook: comment row, header row, one typed row per visit, with
-    OFFICIAL-SENSITIVE in the printed page header and footer. Returns the row count.
+    """Write a tracker v1 workbook: comment row, header row, one typed row per visit. It opens
+    ready to use (widths fitted, header frozen, bold and filtered) and prints landscape, one
+    page wide, header row on every page, OFFICIAL-SENSITIVE in the printed header and footer
+    (xlsx_sheet). Returns the row count.
 
     The sheet is streamed straight into the zip entry: openpyxl's own save would first write the
     whole sheet, in clear, to a temporary file on disk, which this app must not do.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Tracker v1")
-    for header_footer in (sheet.oddHeader, sheet.oddFooter):
-        header_footer.center.text = MARKING
-    sheet.oddHeader.left.text = "Operation Provide tracker v1"
-    sheet.oddFooter.right.text = "Page &P of &N"
-    sheet.freeze_panes = "A3"
+    set_up_printing(sheet, marking=MARKING, title="Operation Provide tracker v1",
+                    header_row=_HEADER_ROW)
+    sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
     book.properties.title = "Operation Provide tracker v1"
     book.properties.subject = MARKING
     book.properties.keywords = MARKING
@@ -135,57 +143,46 @@ def write_xlsx(
     book.properties.created = book.properties.modified = clock.as_utc(exported_at).replace(tzinfo=None)
     count = 0
 
-    def fill(ws: Any) -> None:
+    def typed_cell(ws: Any, widths: Widths, column: int, value: Any, number_format: str) -> Any:
+        widths.see(column, value, number_format)
+        if number_format == "General":
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = number_format
+        return cell
+
+    def fill(ws: Any) -> Widths:
         nonlocal count
+        widths = Widths()
         ws.append([comment_line(exported_by=exported_by, exported_at=exported_at)])
         bold = Font(bold=True)
         header = []
-        for name in COLUMNS:
+        for column, name in enumerate(COLUMNS, start=1):
+            widths.see(column, name)
             cell = WriteOnlyCell(ws, value=name)
             cell.font = bold
+            cell.alignment = Alignment(vertical="top")
             header.append(cell)
         ws.append(header)
         for row in rows:
             cells: list[Any] = []
-            for column, value in _values(row):
-                typed = _xlsx_value(column, value)
-                if isinstance(typed, datetime):
-                    cell = WriteOnlyCell(ws, value=typed)
-                    cell.number_format = _EXCEL_DATETIME
-                    typed = cell
-                cells.append(typed)
-            hours = row.hours_to_idva_visit
+            for column, (name, value) in enumerate(_values(row), start=1):
+                typed = _xlsx_value(name, value)
+                fmt = DATETIME_FORMAT if isinstance(typed, datetime) else "General"
+                cells.append(typed_cell(ws, widths, column, typed, fmt))
             derived = row.derived()
-            cells.append(hours)
-            cells.extend(derived[c] or None for c in DERIVED[1:])
+            column = len(cells) + 1
+            cells.append(typed_cell(ws, widths, column, row.hours_to_idva_visit, HOURS_FORMAT))
+            for offset, name in enumerate(DERIVED[1:], start=1):
+                cells.append(typed_cell(ws, widths, column + offset, derived[name] or None,
+                                        "General"))
             ws.append(cells)
             count += 1
+        last = get_column_letter(len(COLUMNS))
+        ws.auto_filter.ref = f"A{_HEADER_ROW}:{last}{_HEADER_ROW + max(count, 1)}"
+        return widths
 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        _streaming_writer(book, archive, fill).save()
+        streaming_writer(book, archive, fill).save()
     out.flush()
     return count
-
-
-def _streaming_writer(book: Any, archive: zipfile.ZipFile, fill: Callable[[Any], None]) -> Any:
-    """An openpyxl ExcelWriter whose (single) worksheet is written into the archive as it is
-    filled. Relies on openpyxl 3.1 internals (pinned <4 in pyproject); the round-trip tests fail
-    loudly if they change."""
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.worksheet._writer import WorksheetWriter
-    from openpyxl.writer.excel import ExcelWriter
-
-    class StreamingExcelWriter(ExcelWriter):  # type: ignore[misc]
-        def write_worksheet(self, ws: Any) -> None:
-            ws._drawing = SpreadsheetDrawing()
-            ws._drawing.charts = ws._charts
-            ws._drawing.images = ws._images
-            with self._archive.open(ws.path[1:], "w", force_zip64=True) as entry:
-                ws._writer = WorksheetWriter(ws, out=entry)
-                ws._writer.write_top()
-                fill(ws)
-                ws.close()
-            ws._rels = ws._writer._rels
-            self.manifest.append(ws)
-
-    return StreamingExcelWriter(book, archive)
