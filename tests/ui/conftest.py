@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 import fieldapp.ui.qt_compat  # noqa: F401 - PySide6 6.12 on Python 3.11 (see the module)
 from fieldapp.domain.records import CaseSummary, IncidentIn
-from fieldapp.services import capture
+from fieldapp.services import capture, identity
 from fieldapp.store import Store
 from fieldapp.ui import tasks
 from fieldapp.ui.app import AppFlow
@@ -62,10 +62,13 @@ def open_context(vault: Vault) -> AppContext:
 
 @pytest.fixture
 def context(vault_folder: Path) -> Iterator[AppContext]:
-    """An unlocked vault for an IDVA, with its store open and an empty board."""
+    """An unlocked vault for an IDVA (staff code USER), with its store open and an empty board."""
     vault = Vault.create(vault_folder, passphrase=bytearray(PASSPHRASE.encode()), user=USER,
                          role="idva")
     ctx = open_context(vault)
+    with ctx.uow() as uow:  # "My cases" are those allocated to the user's staff code
+        identity.set_own_staff_code(uow=uow, code=USER)
+        uow.commit()
     yield ctx
     tasks.wait_for_all()
     vault.lock()
