@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: install run test test-system-deps lint reliability bench screenshots translations clean
+.PHONY: install run test test-system-deps lint reliability bench screenshots translations clean \
+	bundle bundle-check bundle-lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +67,34 @@ screenshots: $(STAMP)
 translations: $(STAMP)
 	$(BIN)/pyside6-lupdate $$(find fieldapp/ui -name '*.py') -ts resources/i18n/fieldapp_cy.ts
 	$(BIN)/pyside6-lrelease resources/i18n/*.ts
+
+# The desktop bundle, dist/fieldapp/ (installer/README.md). Built from its own venv installed
+# from the hashed lock, so it holds the runtime dependencies only, at the pinned versions.
+BUNDLE_VENV  := build/bundle-venv
+BUNDLE_LOCK  := installer/requirements-bundle.txt
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
+
+$(BUNDLE_STAMP): $(BUNDLE_LOCK)
+	rm -rf $(BUNDLE_VENV)
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(BUNDLE_LOCK)
+	touch $@
+
+bundle: $(BUNDLE_STAMP)
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller installer/fieldapp.spec
+
+# Builds, then runs the bundle's --version and --self-test with no Python on PATH; prints its
+# size and fails over 250 MB (about 3-4 minutes here, so not part of make test).
+bundle-check: bundle
+	installer/check-bundle.sh dist/fieldapp 250
+
+# Regenerate the lock after changing dependencies in pyproject.toml (uv in its own venv).
+bundle-lock:
+	[ -x build/tools/bin/uv ] || { $(PYTHON) -m venv build/tools && build/tools/bin/pip install --quiet uv; }
+	{ sed -n '/^#/p;/^#/!q' $(BUNDLE_LOCK); build/tools/bin/uv pip compile --quiet --universal \
+		--python-version 3.11 --generate-hashes --extra bundle --no-header pyproject.toml; \
+	} > $(BUNDLE_LOCK).new && mv $(BUNDLE_LOCK).new $(BUNDLE_LOCK)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,50 @@
+#!/bin/sh
+# make bundle-check: run a built bundle the way a user's machine would, with no Python at all.
+#
+# Copies the bundle out of the checkout, then runs its --version and --self-test under
+# `env -i` with PATH holding one empty folder (so `python3` cannot be found, and no virtual
+# environment, PYTHONPATH or PYTHONHOME is inherited), from a working folder outside the
+# checkout. Prints the bundle's size and fails when it is over the limit, when the version is
+# not the package's, when the self-test fails, or when it leaves its temporary vault behind.
+#
+# Usage: installer/check-bundle.sh BUNDLE_DIR [SIZE_LIMIT_MB]
+set -eu
+
+bundle=${1:?usage: check-bundle.sh BUNDLE_DIR [SIZE_LIMIT_MB]}
+limit=${2:-250}
+here=$(cd "$(dirname "$0")/.." && pwd)
+program=fieldapp
+[ -x "$bundle/$program" ] || { echo "bundle-check: no $bundle/$program: run make bundle first" >&2; exit 1; }
+
+expected=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$here/fieldapp/__init__.py")
+size_mb=$(du -sm "$bundle" | cut -f1)
+echo "bundle-check: $bundle is $size_mb MB (limit $limit MB)"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/empty-path" "$work/home" "$work/tmp"
+cp -a "$bundle" "$work/app"
+
+bare() {  # run "$@" with nothing of this machine's Python reachable
+    (cd "$work" && env -i HOME="$work/home" TMPDIR="$work/tmp" PATH="$work/empty-path" \
+        LANG=C.UTF-8 /bin/sh -c '
+            if command -v python3 >/dev/null 2>&1 || command -v python >/dev/null 2>&1; then
+                echo "bundle-check: a python is on PATH inside the check" >&2; exit 97
+            fi
+            exec "$@"' bare "$@")
+}
+
+version=$(bare "$work/app/$program" --version)
+echo "bundle-check: --version: $version"
+[ "$version" = "fieldapp $expected" ] || {
+    echo "bundle-check: --version printed '$version', expected 'fieldapp $expected'" >&2; exit 1; }
+
+started=$(date +%s)
+bare "$work/app/$program" --self-test
+echo "bundle-check: --self-test took $(( $(date +%s) - started )) s"
+leftover=$(ls -A "$work/tmp")
+[ -z "$leftover" ] || { echo "bundle-check: the self-test left files behind: $leftover" >&2; exit 1; }
+
+[ "$size_mb" -le "$limit" ] || {
+    echo "bundle-check: FAILED: the bundle is $size_mb MB, over the $limit MB limit" >&2; exit 1; }
+echo "bundle-check: passed"
