@@ -639,23 +639,32 @@ def _refused_results(reply: bytes) -> list[dict[str, Any]]:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    conflicts = _service("conflicts", "open_conflicts")
+    conflicts = _service("conflicts", "open_conflicts", "quarantined")
     with opened_hub(args) as hub:
-        found = conflicts.open_conflicts(hub.database)
+        found = conflicts.open_conflicts(hub.database, hub.keys)
+        held = conflicts.quarantined(hub.database)
     if args.json:
-        _print_json({"conflicts": found})
+        _print_json({"conflicts": found, "quarantined": held})
         return OK
     if not found:
         print("No open conflicts.")
-        return OK
     for item in found:
-        print(f"{item.get('police_incident_ref') or item.get('case_id')}: {item.get('field')} "
-              f"(in force: {item.get('in_force')})")
-        for value in item.get("values", []):
-            print(f"  {value.get('value')!s} from {value.get('device_id', '?')} at "
-                  f"{_when(value.get('at') or value.get('time'))}")
-    print(f"{len(found)} open conflict{'s' if len(found) != 1 else ''}. They are resolved on a "
-          "coordinator's laptop ('fieldapp conflicts resolve').")
+        in_force = item.get("in_force") or {}
+        print(f"{item.get('police_incident_ref') or item.get('case_id')}: "
+              f"{item.get('field_label') or item.get('field')} (in force until resolved: "
+              f"{in_force.get('label', '?')}; conflict {item.get('conflict_id')})")
+        for number, value in enumerate(item.get("values", [])):
+            print(f"  [{number}] {value.get('label')} from {value.get('by') or '?'} "
+                  f"(device {value.get('device_id') or '?'}) at {value.get('at')}")
+    if found:
+        print(f"{len(found)} open conflict{'s' if len(found) != 1 else ''}. They are resolved on "
+              "the IDVA's or a coordinator's laptop ('fieldapp conflicts resolve').")
+    for item in held:
+        print(f"Quarantined: {item['ops']} change(s) from device {item['device_id']}"
+              + (f" ({item['label']})" if item.get("label") else "")
+              + f", stamped {_when(item['stamped_from'])} to {_when(item['stamped_to'])}: more than "
+              "5 minutes ahead of the hub's clock, kept and not applied. Have the laptop's clock "
+              "set right; its later changes apply as usual.")
     return OK
 
 

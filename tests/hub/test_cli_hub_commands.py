@@ -56,7 +56,7 @@ def test_status_json(made_hub):
 
 
 def test_conflicts_json_on_an_empty_hub(made_hub):
-    assert json.loads(made_hub.ok("conflicts", "--json").stdout) == {"conflicts": []}
+    assert json.loads(made_hub.ok("conflicts", "--json").stdout) == {"conflicts": [], "quarantined": []}
 
 
 def test_conflicts_in_words_on_an_empty_hub(made_hub):

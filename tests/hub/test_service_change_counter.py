@@ -55,8 +55,8 @@ def test_lower_rev_never_commits_after_a_higher_one(database, hub_keys, monkeypa
     errors: list[BaseException] = []
     real_bump = push.bump_cases
 
-    def bump(conn, keys, case_ids, *, now_ms):  # noqa: ANN001, ANN202
-        revs = real_bump(conn, keys, case_ids, now_ms=now_ms)
+    def bump(conn, keys, case_ids, *, now_ms, **kw):  # noqa: ANN001, ANN003, ANN202
+        revs = real_bump(conn, keys, case_ids, now_ms=now_ms, **kw)
         name = threading.current_thread().name
         got[name] = revs
         if name == "A":
@@ -102,7 +102,9 @@ def test_lower_rev_never_commits_after_a_higher_one(database, hub_keys, monkeypa
 
 def test_a_reader_between_commits_pages_on_without_skipping(database, hub_keys):
     """Many writers, one reader paging all the while: every case is seen exactly once."""
-    writers = [enrol_laptop(database, hub_keys, staff_code=f"IDVA{i}")[0] for i in range(3)]
+    # Coordinators: they allocate the cases they make to someone else ("X").
+    writers = [enrol_laptop(database, hub_keys, role="coordinator", staff_code=f"C{i}")[0]
+               for i in range(3)]
     reader, _ = enrol_laptop(database, hub_keys, role="coordinator", staff_code="", bcu="",
                              team="")
     made: set[str] = set()

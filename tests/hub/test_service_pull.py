@@ -66,7 +66,8 @@ def _device_hash(held: dict[str, int]) -> str:
 @pytest.fixture
 def station(database, hub_keys):  # noqa: ANN001, ANN201
     """Two IDVAs in team T1 and one in T2 (WEST/EAST), a supervisor of T1, coordinators of WEST
-    and of every BCU; cases allocated across them, pushed by the first IDVA."""
+    and of every BCU; cases allocated across them, pushed by the coordinator of every BCU (only
+    a coordinator's device may allocate)."""
     idva1, _ = enrol_laptop(database, hub_keys, staff_code="IDVA01", team="T1", bcu="WEST")
     idva2, _ = enrol_laptop(database, hub_keys, staff_code="IDVA02", team="T1", bcu="WEST")
     idva3, _ = enrol_laptop(database, hub_keys, staff_code="IDVA03", team="T2", bcu="EAST")
@@ -79,10 +80,10 @@ def station(database, hub_keys):  # noqa: ANN001, ANN201
     all_ops = []
     for to, bcu in (("IDVA01", "WEST"), ("IDVA01", "WEST"), ("IDVA02", "WEST"),
                     ("IDVA03", "EAST"), ("", "WEST"), ("IDVA09", "SOUTH")):
-        ids, case_ops = new_case_ops(idva1, allocated_to=to, bcu=bcu)
+        ids, case_ops = new_case_ops(everyone, allocated_to=to, bcu=bcu)
         made[ids.case_id] = (to, bcu)
         all_ops += case_ops
-    _push(database, hub_keys, idva1, all_ops)
+    _push(database, hub_keys, everyone, all_ops)
     return {"idva1": idva1, "idva2": idva2, "idva3": idva3, "sup": sup, "west": west,
             "everyone": everyone, "cases": made}
 
@@ -149,19 +150,21 @@ def test_cursor_paging_is_monotonic_and_complete(database, hub_keys, station):
     _push(database, hub_keys, idva1, [voice_op(idva1, CaseIds(case_id=target), "more words")])
     header, page = _pull(database, hub_keys, everyone, cursor)
     assert [c.case_id for c in page.cases] == [target] and page.cases[0].rev > cursor
-    with database.begin() as conn:
+    with database.begin() as conn:  # the cursor the hub handed back, not the one it was sent
         assert conn.execute(select(devices_table.c.last_cursor).where(
-            devices_table.c.device_id == everyone.device_id)).scalar_one() == cursor
+            devices_table.c.device_id == everyone.device_id)).scalar_one() == header["cursor_to"]
+    assert header["cursor_to"] > cursor
 
 
 def test_reallocation_removes_the_case_from_the_old_idva(database, hub_keys, station):
     idva1, idva2, sup = station["idva1"], station["idva2"], station["sup"]
+    coordinator = station["everyone"]
     held1: dict[str, int] = {}
     _, cursor1 = _sync_all(database, hub_keys, idva1, held1)
     held2: dict[str, int] = {}
     _, cursor2 = _sync_all(database, hub_keys, idva2, held2)
     moved = sorted(held1)[0]
-    _push(database, hub_keys, idva1, [allocation_op(idva1, moved, "IDVA02")])
+    _push(database, hub_keys, coordinator, [allocation_op(coordinator, moved, "IDVA02")])
     header, cursor1 = _sync_all(database, hub_keys, idva1, held1, cursor1)
     assert moved not in held1 and header["scope_hash"] == _device_hash(held1)
     header, cursor2 = _sync_all(database, hub_keys, idva2, held2, cursor2)
@@ -181,9 +184,9 @@ def test_reallocation_removes_the_case_from_the_old_idva(database, hub_keys, sta
     assert rows[moved].removed_at is not None and rows[moved].rev_sent is not None
     shown = devices.show_device(database, idva1.device_id)
     entry = next(c for c in shown["cases"] if c["case_id"] == moved)
-    assert entry["held"] is False and entry["pushed"] is True
+    assert entry["held"] is False and entry["pushed"] is False  # the coordinator made it
     # And back again: sent again, no longer marked removed.
-    _push(database, hub_keys, idva1, [allocation_op(idva1, moved, "IDVA01")])
+    _push(database, hub_keys, coordinator, [allocation_op(coordinator, moved, "IDVA01")])
     _sync_all(database, hub_keys, idva1, held1, cursor1)
     assert moved in held1
     entry = next(c for c in devices.show_device(database, idva1.device_id)["cases"]

@@ -266,7 +266,7 @@ def test_ops_stamped_more_than_five_minutes_ahead_are_quarantined(database, hub_
 
 
 def test_each_touched_case_gets_a_distinct_new_rev_and_current_scope(database, hub_keys):
-    laptop, _ = enrol_laptop(database, hub_keys)
+    laptop, _ = enrol_laptop(database, hub_keys, role="coordinator", staff_code="")
     first, a = new_case_ops(laptop, allocated_to="IDVA01", bcu="WEST", police_ref="PR-A")
     second, b = new_case_ops(laptop, allocated_to="IDVA02", bcu="EAST", police_ref="PR-B")
     _push(database, hub_keys, laptop, laptop.bundle(a + b))
@@ -283,7 +283,7 @@ def test_each_touched_case_gets_a_distinct_new_rev_and_current_scope(database, h
 
 
 def test_unstorable_text_is_malformed_not_an_error(database, hub_keys):
-    laptop, _ = enrol_laptop(database, hub_keys)
+    laptop, _ = enrol_laptop(database, hub_keys, role="coordinator")
     ids, case_ops = new_case_ops(laptop)
     bad_author = case_ops[0].model_copy(update={"author": "a\x00b"})
     bad_id = case_ops[0].model_copy(update={"case_id": "x" * 36})

@@ -1,8 +1,9 @@
 """Operations at rest and the cases built from them.
 
 An op's value is sealed with the hub's data key (AES-256-GCM, the op id as associated data, so
-a sealed value moved onto another op does not open). Reading a case decrypts its
-non-quarantined ops, in clock order, and replays them with :func:`sync.protocol.replay.replay`,
+a sealed value moved onto another op does not open); a conflict's sides likewise, under its
+conflict id. Reading a case decrypts its ops that are neither quarantined nor refused, in clock
+order, and replays them with :func:`sync.protocol.replay.replay`,
 the same code the laptop rebuilds a pulled case with.
 """
 
@@ -38,6 +39,20 @@ def open_value(keys: HubKeys, *, op_id: str, sealed: bytes) -> dict[str, Any]:
     return json.loads(keys.open_value(bytes(sealed), aad=op_id.encode("ascii")))
 
 
+def seal_detail(keys: HubKeys, *, conflict_id: str, detail: dict[str, Any]) -> bytes:
+    return keys.seal_value(canonical(detail), aad=b"conflict:" + conflict_id.encode("ascii"))
+
+
+def open_detail(keys: HubKeys, *, conflict_id: str, sealed: bytes) -> dict[str, Any]:
+    return json.loads(keys.open_value(bytes(sealed),
+                                      aad=b"conflict:" + conflict_id.encode("ascii")))
+
+
+def in_state(column_set: Any = ops.c) -> Any:
+    """The ops that make a case's state: neither quarantined nor refused."""
+    return (column_set.quarantined.is_(False)) & (column_set.refused.is_(None))
+
+
 def chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -55,12 +70,12 @@ def _op(keys: HubKeys, row: Any) -> Op:
 
 
 def case_ops(conn: Connection, keys: HubKeys, case_ids: Iterable[str]) -> dict[str, list[Op]]:
-    """Each case's non-quarantined ops, decrypted, in (hlc, op_id) order."""
+    """Each case's ops that are neither quarantined nor refused, decrypted, in (hlc, op_id) order."""
     found: dict[str, list[Op]] = defaultdict(list)
     ids = sorted(set(case_ids))
     for part in chunks(ids):
         rows = conn.execute(select(*_COLUMNS)
-                            .where(ops.c.case_id.in_(part), ops.c.quarantined.is_(False))
+                            .where(ops.c.case_id.in_(part), in_state())
                             .order_by(ops.c.case_id, ops.c.hlc, ops.c.op_id))
         for row in rows:
             found[row.case_id].append(_op(keys, row))
@@ -68,7 +83,7 @@ def case_ops(conn: Connection, keys: HubKeys, case_ids: Iterable[str]) -> dict[s
 
 
 def all_case_ids(conn: Connection) -> list[str]:
-    return list(conn.execute(select(ops.c.case_id).where(ops.c.quarantined.is_(False))
+    return list(conn.execute(select(ops.c.case_id).where(in_state())
                              .distinct().order_by(ops.c.case_id)).scalars())
 
 

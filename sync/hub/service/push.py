@@ -22,12 +22,20 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.hub.keys import HubKeys
-from sync.hub.service import audit, casedata
+from sync.hub.service import audit, authority, casedata
 from sync.hub.service.auth import wipe_order
 from sync.hub.service.devices import REVOKED, Device, load
 from sync.hub.service.errors import Refused
 from sync.hub.store.db import Database
-from sync.hub.store.tables import CHANGE_COUNTER, cases, counters, devices, ops, received_bundles
+from sync.hub.store.tables import (
+    CHANGE_COUNTER,
+    cases,
+    conflicts,
+    counters,
+    devices,
+    ops,
+    received_bundles,
+)
 from sync.protocol import hlc, seal
 from sync.protocol.canonical import sha256_hex
 from sync.protocol.errors import BadSignature, ProtocolError
@@ -143,9 +151,48 @@ def _upsert_cases(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(stmt, rows)
 
 
-def bump_cases(conn: Connection, keys: HubKeys, case_ids: list[str], *, now_ms: int) -> dict[str, int]:
+def _ms(at: Any) -> int | None:
+    return None if at is None else int(at.timestamp() * 1000)
+
+
+def _store_conflicts(conn: Connection, keys: HubKeys, found: dict[str, Any],
+                     opened: list[str] | None) -> None:
+    """The conflicts table as the replayed cases hold them (``found``: case id -> tables): each
+    case's rows replaced by its replay's, so any order of delivery gives the same rows. The ids
+    of conflicts open now that were not open before go into ``opened``."""
+    ids = sorted(found)
+    before: dict[str, str] = {}
+    for part in casedata.chunks(ids):
+        before.update(conn.execute(select(conflicts.c.conflict_id, conflicts.c.state)
+                                   .where(conflicts.c.case_id.in_(part))).all())
+    rows = []
+    for case_id in ids:
+        tables = found[case_id]
+        for c in () if tables is None else tables.conflicts:
+            detail = {"sides": c["sides"], "in_force": c["in_force"], "reason": c["reason"]}
+            rows.append({"conflict_id": c["conflict_id"], "case_id": case_id, "field": c["field"],
+                         "state": c["state"],
+                         "detail": casedata.seal_detail(keys, conflict_id=c["conflict_id"],
+                                                        detail=detail),
+                         "created_at": _ms(c["opened_at"]), "resolved_at": _ms(c["resolved_at"]),
+                         "resolved_by": c["resolved_by"] or None})
+            if opened is not None and c["state"] == "open" and before.get(c["conflict_id"]) != "open":
+                opened.append(c["conflict_id"])
+    if not before and not rows:
+        return
+    # A case replay cannot rebuild keeps the rows it had.
+    rebuilt = [case_id for case_id in ids if found[case_id] is not None]
+    for part in casedata.chunks(rebuilt):
+        conn.execute(conflicts.delete().where(conflicts.c.case_id.in_(part)))
+    if rows:
+        conn.execute(conflicts.insert(), rows)
+
+
+def bump_cases(conn: Connection, keys: HubKeys, case_ids: list[str], *, now_ms: int,
+               opened: list[str] | None = None) -> dict[str, int]:
     """Give each case a new rev from the change counter (distinct, in case id order) and store
-    its scope fields from the replay of its current ops. Inside the writer's transaction."""
+    its scope fields and conflicts from the replay of its current ops. Inside the writer's
+    transaction; ``opened`` collects the ids of conflicts this opened."""
     touched = sorted(set(case_ids))
     if not touched:
         return {}
@@ -157,16 +204,26 @@ def bump_cases(conn: Connection, keys: HubKeys, case_ids: list[str], *, now_ms: 
     for part in casedata.chunks(touched):
         before = {r.case_id: casedata.Scope(r.allocated_to, r.bcu, r.police_ref)
                   for r in conn.execute(select(cases).where(cases.c.case_id.in_(part)))}
+        found = {}
         for case_id, case_ops in casedata.case_ops(conn, keys, part).items():
-            tables = casedata.tables_of(case_id, case_ops)
+            tables = found[case_id] = casedata.tables_of(case_id, case_ops)
             # A case replay cannot rebuild keeps the scope it had (none if it is new).
             scope = (casedata.scope_of(tables) if tables is not None
                      else before.get(case_id, casedata.Scope(None, None, None)))
             rows.append({"case_id": case_id, "rev": revs[case_id],
                          "allocated_to": scope.allocated_to, "bcu": scope.bcu,
                          "police_ref": scope.police_ref, "updated_at": now_ms})
+        _store_conflicts(conn, keys, found, opened)
     _upsert_cases(conn, rows)
     return revs
+
+
+def _known_case_ids(conn: Connection, case_ids: list[str]) -> set[str]:
+    known: set[str] = set()
+    for part in casedata.chunks(sorted(set(case_ids))):
+        known.update(conn.execute(select(cases.c.case_id).where(cases.c.case_id.in_(part)))
+                     .scalars())
+    return known
 
 
 def _known_op_ids(conn: Connection, op_ids: list[str]) -> set[str]:
@@ -192,6 +249,14 @@ def _apply(conn: Connection, keys: HubKeys, *, device: Device, payload: PushPayl
         new.append(op)
     quarantined = [op.op_id for op in new if hlc.too_far_ahead(op.hlc, hub_ms=now_ms)]
     held = set(quarantined)
+    known_cases = _known_case_ids(conn, [op.case_id for op in new])
+    refused: dict[str, authority.Refusal] = {}
+    for op in new:
+        if op.op_id not in held:
+            why = authority.refusal(device, op, case_known=op.case_id in known_cases)
+            if why is not None:
+                refused[op.op_id] = why
+    held.update(refused)
     rows = []
     for op in new:
         try:
@@ -201,17 +266,24 @@ def _apply(conn: Connection, keys: HubKeys, *, device: Device, payload: PushPayl
         rows.append({"op_id": op.op_id, "case_id": op.case_id, "device_id": device.device_id,
                      "entity": op.entity, "entity_id": op.entity_id, "kind": op.kind,
                      "hlc": op.hlc, "author": op.author, "sealed_value": sealed_value,
-                     "quarantined": op.op_id in held, "received_seq": header["seq"],
+                     "quarantined": op.op_id in quarantined,
+                     "refused": refused[op.op_id].code if op.op_id in refused else None,
+                     "received_seq": header["seq"],
                      "received_at": now_ms})
     if rows:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         conn.execute(dialect.insert(ops).on_conflict_do_nothing(index_elements=[ops.c.op_id]),
                      rows)
-    bump_cases(conn, keys, [op.case_id for op in new if op.op_id not in held], now_ms=now_ms)
+    # A case whose op was held back gets a new rev too (when the hub holds it), so the device
+    # that made the change is sent the hub's copy again in place of its own.
+    touched = [op.case_id for op in new if op.op_id not in held or op.case_id in known_cases]
+    opened: list[str] = []
+    bump_cases(conn, keys, touched, now_ms=now_ms, opened=opened)
     receipt = seal.sign_statement({
         "type": "receipt", "bundle_id": header["bundle_id"], "device_id": device.device_id,
-        "seq": header["seq"], "sha256": digest, "applied": len(new) - len(quarantined),
-        "duplicates": duplicates, "quarantined": quarantined, "conflicts": [],
+        "seq": header["seq"], "sha256": digest, "applied": len(new) - len(held),
+        "duplicates": duplicates, "quarantined": quarantined,
+        "refused": [r.statement() for r in refused.values()], "conflicts": opened,
         "hub_time": now_ms}, keys.pairs.signing)
     conn.execute(received_bundles.insert().values(
         bundle_id=header["bundle_id"], device_id=device.device_id, seq=header["seq"],
@@ -278,5 +350,6 @@ def accept_bundle(db: Database, keys: HubKeys, *, device: Device, body: bytes, m
     log.info("bundle applied", extra={"device_id": device.device_id, "bundle_id": bundle_id,
                                       "seq": seq, "applied": statement["applied"],
                                       "duplicates": statement["duplicates"],
-                                      "quarantined": len(statement["quarantined"])})
+                                      "quarantined": len(statement["quarantined"]),
+                                      "conflicts": len(statement["conflicts"])})
     return {"status": "applied", "receipt": receipt}                                  # 9

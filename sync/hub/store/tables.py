@@ -1,7 +1,7 @@
 """The hub's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
 Plain columns hold ids, devices, clocks and the scope fields a pull filters on (a case's
-``allocated_to``, ``bcu`` and ``police_ref``); every operation's value is sealed with the hub's
+``allocated_to``, ``bcu`` and ``police_ref``); every operation's value and every conflict's sides is sealed with the hub's
 data key (AES-256-GCM, the op id as associated data) in ``ops.sealed_value``, so neither the
 SQLite file nor a ``pg_dump`` holds victims' words, safe-contact details or risk rationale.
 Times are integers, milliseconds since the epoch (hub clock). Enrolment codes are stored as the
@@ -103,6 +103,8 @@ ops = Table(
     Column("author", String(80), nullable=False, server_default=""),
     Column("sealed_value", LargeBinary, nullable=False),
     Column("quarantined", Boolean, nullable=False, server_default=false()),
+    # Why the hub refused the op (migration 0002; NULL: not refused). Kept, never applied.
+    Column("refused", String(40), nullable=True),
     Column("received_seq", Integer, nullable=False),
     Column("received_at", MS, nullable=False),
     Index(None, "case_id", "hlc"),
@@ -169,9 +171,12 @@ conflicts = Table(
     Column("case_id", UUID_TEXT, nullable=False),
     Column("field", String(64), nullable=False),
     Column("state", String(12), nullable=False, server_default="open"),
-    Column("detail", LargeBinary, nullable=True),  # sealed like op values (reserved)
+    # The sides, the value in force and the resolution's reason: sealed like op values, with
+    # the conflict id as associated data.
+    Column("detail", LargeBinary, nullable=True),
     Column("created_at", MS, nullable=False),
     Column("resolved_at", MS, nullable=True),
+    Column("resolved_by", String(80), nullable=True),  # migration 0002
     Index(None, "case_id"),
 )
 

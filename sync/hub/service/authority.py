@@ -1,0 +1,66 @@
+"""Which device may make which change: the hub is the authority (docs/sync-protocol.md
+"Allocation and roles").
+
+- Allocation and re-allocation (a case's ``allocated_to``) are a coordinator's. From any other
+  device an op that allocates is refused: a ``case`` op changing ``allocated_to`` of a case, a
+  new case (``case``/``incident``/``tracker_row``) allocated to anyone but the device's own staff
+  code.
+- A supervisor's device holds its team's cases read-only: every op it sends is refused.
+
+A refused op is stored (``ops.refused`` holds the code) and never applied; the rest of its bundle
+applies. The receipt lists each with words the laptop shows the person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sync.hub.service.devices import Device
+from sync.protocol.models import Op
+
+ALLOCATION = "allocation_not_allowed"
+READ_ONLY = "read_only_device"
+
+WORDS = {
+    ALLOCATION: "only a coordinator can allocate or re-allocate a case; this change was not "
+                "applied (the case stays with the IDVA the coordinator chose). Ask the "
+                "coordinator if it should move.",
+    READ_ONLY: "a supervisor's laptop holds its team's cases read-only; this change was not "
+               "applied. Ask the case's IDVA or the coordinator to make it.",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    op_id: str
+    code: str
+
+    def statement(self) -> dict[str, str]:
+        return {"op_id": self.op_id, "code": self.code, "reason": WORDS[self.code]}
+
+
+def _allocates(op: Op, *, own_code: str, case_known: bool) -> bool:
+    value = op.value
+    if op.entity == "case":
+        if "allocated_to" not in value:
+            return False
+        creates = "incident_id" in value and not case_known
+        target = value.get("allocated_to")
+        return not (creates and target in ("", own_code))
+    if op.entity == "incident" and not case_known:
+        return value.get("allocated_to", "") not in ("", own_code)
+    if op.entity == "tracker_row" and not case_known:
+        return (value.get("idva_code") or "") not in ("", own_code)
+    return False
+
+
+def refusal(device: Device, op: Op, *, case_known: bool) -> Refusal | None:
+    """Why the hub refuses ``op`` from ``device`` (None: it may make it). ``case_known``: the
+    hub already holds the op's case (so a ``case`` op with ``allocated_to`` re-allocates)."""
+    if device.role == "coordinator":
+        return None
+    if device.role == "supervisor":
+        return Refusal(op.op_id, READ_ONLY)
+    if _allocates(op, own_code=device.staff_code, case_known=case_known):
+        return Refusal(op.op_id, ALLOCATION)
+    return None
