@@ -6,7 +6,8 @@ enrolled with the same team, and their own); a coordinator those of their BCU, o
 when their code gave no BCU. An empty staff code or team never matches anything.
 
 The page is read in one snapshot (REPEATABLE READ on PostgreSQL, a WAL read transaction on
-SQLite); what was sent is then recorded (``device_cases``, the device's ``last_cursor``) in a
+SQLite); what was sent is then recorded (``device_cases``, and as the device's ``last_cursor``
+the cursor the page hands back, so ``fieldapp-hub status`` shows how far the device has got) in a
 short writing transaction.
 """
 
@@ -160,7 +161,7 @@ def build_page(db: Database, keys: HubKeys, *, device: Device, cursor: int, limi
                           cases=page, removed=removed, hub_time=now_ms)
     body = seal.seal(kind="pull", header_core=header_core, payload=payload.model_dump(mode="json"),
                      recipient=current.sealing_public(), signer=keys.pairs.signing)
-    _record(db, current, cursor=cursor, page=page, removed=removed, page_id=page_id, now_ms=now_ms)
+    _record(db, current, cursor=cursor_to, page=page, removed=removed, page_id=page_id, now_ms=now_ms)
     log.info("pull page", extra={"device_id": current.device_id, "page_id": page_id,
                                  "cursor_from": cursor, "cursor_to": cursor_to,
                                  "cases": len(page), "removed": len(removed)})
