@@ -12,6 +12,7 @@ bundle's id, seq, this device and the SHA-256 of exactly the bytes stored for it
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -212,6 +213,10 @@ class Acked:
     quarantined: list[str]
     conflicts: int
     already: bool
+    refused: tuple[dict[str, str], ...] = ()
+    """``{op_id, code, reason}`` of each operation the hub refused (stored there, not applied)."""
+    ahead_ms: int = 0
+    """How far the newest quarantined operation's clock was ahead of the hub's (0: none)."""
     """It was acknowledged before (a repeated receipt changes nothing)."""
 
 
@@ -236,6 +241,14 @@ def check_receipt(receipt: Any, *, enrolment: Enrolment, bundle: StoredBundle) -
     return statement
 
 
+def _ahead_ms(db: Any, op_ids: list[str], hub_time: Any) -> int:
+    if not op_ids or not isinstance(hub_time, int):
+        return 0
+    found = db.execute("SELECT max(hlc) FROM outbox WHERE op_id IN (SELECT value FROM json_each(?))",
+                       (json.dumps(op_ids),)).fetchone()[0]
+    return max(0, int(found[:15]) - hub_time) if found else 0
+
+
 def acknowledge(*, uow: UnitOfWork, enrolment: Enrolment, bundle: StoredBundle,
                 receipt: Any, now: datetime | None = None) -> Acked:
     """Verify ``receipt`` (HubNotTrusted if it is not this bundle's) and mark the bundle and its
@@ -246,9 +259,13 @@ def acknowledge(*, uow: UnitOfWork, enrolment: Enrolment, bundle: StoredBundle,
                      "WHERE bundle_id = ?", (bundle.bundle_id,)).fetchone()
     quarantined = [str(x) for x in statement.get("quarantined") or []]
     conflicts = len(statement.get("conflicts") or [])
+    refused = tuple({"op_id": str(r.get("op_id", "")), "code": str(r.get("code", "")),
+                     "reason": str(r.get("reason", ""))}
+                    for r in statement.get("refused") or [] if isinstance(r, dict))
     result = Acked(bundle_id=bundle.bundle_id, ops=row[1], applied=int(statement.get("applied", 0)),
                    duplicates=int(statement.get("duplicates", 0)), quarantined=quarantined,
-                   conflicts=conflicts, already=row[0] == "acked")
+                   conflicts=conflicts, already=row[0] == "acked", refused=refused,
+                   ahead_ms=_ahead_ms(db, quarantined, statement.get("hub_time")))
     if result.already:
         return result
     db.execute("UPDATE sync_bundles SET state = 'acked', acked_at = ?, receipt = ? "

@@ -12,6 +12,7 @@ page applied twice or late changes nothing and the cursor never moves back.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,8 @@ def open_page(body: bytes, *, enrolment: Enrolment) -> Page:
 @dataclass
 class Applied:
     received: int = 0
+    new: int = 0
+    changed: int = 0
     removed: int = 0
     deferred: int = 0
     seen: set[str] = field(default_factory=set)
@@ -148,6 +151,23 @@ def purge_waiting(*, uow: UnitOfWork) -> int:
     return done
 
 
+def _count_news(db: Any, ready: list, result: Applied) -> None:
+    """How many of the cases about to be written are new to this laptop, and how many it held
+    whose newest change came from another device (its own echoed back count as neither)."""
+    if not ready:
+        return
+    ids = [t.case_id for t in ready]
+    held = {cid for (cid,) in db.execute(
+        "SELECT id FROM cases WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+    row = db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+    node = "" if row is None else row[0]
+    for tables in ready:
+        if tables.case_id not in held:
+            result.new += 1
+        elif not tables.last_hlc.endswith(f"-{node}"):
+            result.changed += 1
+
+
 def apply_page(*, uow: UnitOfWork, page: Page, result: Applied, cursor_before: int,
                restoring: bool = False) -> int:
     """Apply one page and store its cursor in ``uow`` (the caller commits). Returns the cursor
@@ -186,6 +206,7 @@ def apply_page(*, uow: UnitOfWork, page: Page, result: Applied, cursor_before: i
             continue
         ready.append((tables, case.rev))
         deferred.pop(case_id, None)
+    _count_news(db, [tables for tables, _ in ready], result)
     apply.apply_cases(uow, [tables for tables, _ in ready])
     db = uow.dbapi()
     db.executemany("INSERT INTO sync_cases (case_id, rev) VALUES (?, ?) "

@@ -45,7 +45,7 @@ def _begin_full_restore(store: Store) -> None:
 
 def pull(*, store: Store, client: HubClient, enrolment: Enrolment,
          limit: int = LIMIT) -> SyncReport:
-    report = SyncReport(device_id=enrolment.device_id)
+    report = SyncReport(device_id=enrolment.device_id, role=enrolment.role)
     cursor, full, purged = _start(store)
     report.removed_cases += purged
     report.full_restore = full
@@ -91,6 +91,7 @@ def pull(*, store: Store, client: HubClient, enrolment: Enrolment,
                 state.put(db, state.PROTOCOL_VERSION, PROTOCOL_VERSION)
             uow.commit()
         _counted(report, result)
+        report.open_conflicts = _open_conflicts(store)
         if matches:
             return report
         if full or restarted:
@@ -105,11 +106,19 @@ def pull(*, store: Store, client: HubClient, enrolment: Enrolment,
         cursor = 0
 
 
+def _open_conflicts(store: Store) -> int:
+    with store.uow(read_only=True) as uow:
+        return int(uow.dbapi().execute(
+            "SELECT count(*) FROM sync_conflicts WHERE state = 'open'").fetchone()[0])
+
+
 def _counted(report: SyncReport, result: pages.Applied) -> SyncReport:
     report.received_cases += result.received
+    report.new_cases += result.new
+    report.changed_cases += result.changed
     report.removed_cases += result.removed
     report.deferred_cases = result.deferred
     report.refused.extend(result.refused)
-    result.received = result.removed = 0
+    result.received = result.removed = result.new = result.changed = 0
     result.refused = []
     return report

@@ -46,6 +46,12 @@ def _acknowledge(store: Store, enrolment: Enrolment, bundle: bundles.StoredBundl
         report.duplicate_ops += acked.duplicates
         report.quarantined_ops.extend(acked.quarantined)
         report.conflicts += acked.conflicts
+        if acked.ahead_ms:
+            report.clock_ahead_minutes = max(report.clock_ahead_minutes or 0,
+                                             round(acked.ahead_ms / 60000))
+        for refused in acked.refused:
+            report.refused.append(Refusal(what="operation", code=refused["code"],
+                                          ref=refused["op_id"], reason=refused["reason"]))
 
 
 def _unseal_waiting(store: Store, new_limit: int | None) -> int:

@@ -34,6 +34,15 @@ class SyncReport(BaseModel):
     waiting_bundles: int = 0
     """Sealed bundles not yet receipted (sent next time)."""
     received_cases: int = 0
+    new_cases: int = 0
+    """Of those, cases this laptop did not hold before (for an IDVA: newly allocated to them)."""
+    changed_cases: int = 0
+    """Of those, cases it held whose newest change was made on another device."""
+    open_conflicts: int = 0
+    """Conflicts of safety-critical fields open on this laptop's cases after the sync."""
+    clock_ahead_minutes: int | None = None
+    """How far ahead of the hub's clock the quarantined changes were stamped."""
+    role: str = ""
     removed_cases: int = 0
     deferred_cases: int = 0
     """Cases changed at the hub but kept as they are here until this laptop's own change to
@@ -50,8 +59,12 @@ class SyncReport(BaseModel):
     def merge(self, other: SyncReport) -> None:
         """Add ``other``'s counts to this one (for a run made of several steps)."""
         for name in ("sealed_bundles", "sent_bundles", "sent_ops", "duplicate_ops", "conflicts",
-                     "received_cases", "removed_cases"):
+                     "received_cases", "removed_cases", "new_cases", "changed_cases"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.open_conflicts = other.open_conflicts or self.open_conflicts
+        self.role = other.role or self.role
+        if other.clock_ahead_minutes:
+            self.clock_ahead_minutes = max(self.clock_ahead_minutes or 0, other.clock_ahead_minutes)
         self.quarantined_ops.extend(other.quarantined_ops)
         self.refused.extend(other.refused)
         self.waiting_bundles = other.waiting_bundles or self.waiting_bundles
@@ -67,6 +80,22 @@ class SyncReport(BaseModel):
                 "received_cases": self.received_cases, "removed_cases": self.removed_cases,
                 "refused": len(self.refused), "waiting_bundles": self.waiting_bundles}
 
+    def _received_words(self) -> str:
+        restore = " (a full restore of this laptop's cases)" if self.full_restore else ""
+        parts = []
+        if self.new_cases:
+            whose = "allocated to you" if self.role == "idva" else "from the hub"
+            parts.append(f"{self.new_cases} new case(s) {whose}")
+        if self.changed_cases:
+            parts.append(f"{self.changed_cases} case(s) changed on another device")
+        if self.removed_cases:
+            parts.append(f"{self.removed_cases} case(s) removed: no longer allocated to you")
+        if not parts:
+            echoed = (f" ({self.received_cases} of your own case(s) confirmed by the hub)"
+                      if self.received_cases else "")
+            return f"No new or changed cases from the hub{echoed}{restore}."
+        return "Received " + "; ".join(parts) + restore + "."
+
     def words(self) -> list[str]:
         """Lines for a person."""
         lines = []
@@ -80,14 +109,20 @@ class SyncReport(BaseModel):
             lines.append(f"{self.waiting_bundles} sealed bundle(s) still wait for the hub's "
                          "receipt; they are sent again next time (nothing is lost).")
         if self.quarantined_ops:
+            ahead = (f"this laptop's clock is about {self.clock_ahead_minutes} minutes ahead of "
+                     "the hub's" if self.clock_ahead_minutes else "they are dated ahead of the "
+                     "hub's clock")
             lines.append(f"{len(self.quarantined_ops)} change(s) were held back by the hub for "
-                         "review: they are dated ahead of the hub's clock.")
+                         f"review: {ahead}. Set this laptop's date and time correctly (or ask IT "
+                         "to), then sync again; the coordinator reviews the held changes.")
         if self.conflicts:
-            lines.append(f"{self.conflicts} conflict(s) to resolve at the station.")
-        restore = " (a full restore of this laptop's cases)" if self.full_restore else ""
-        lines.append(f"Received {self.received_cases} case(s){restore}"
-                     + (f"; removed {self.removed_cases} no longer allocated to you"
-                        if self.removed_cases else "") + ".")
+            lines.append(f"{self.conflicts} of your change(s) conflict with another device's "
+                         "change to a safety field: both values are kept.")
+        lines.append(self._received_words())
+        if self.open_conflicts:
+            lines.append(f"{self.open_conflicts} conflict(s) of safety fields wait for a person to "
+                         "choose (the restrictive value is in force until then): open Conflicts, "
+                         "or run 'fieldapp conflicts'.")
         if self.deferred_cases:
             lines.append(f"{self.deferred_cases} case(s) changed at the hub are kept as they are "
                          "here until your own change to them is receipted; sync again.")
