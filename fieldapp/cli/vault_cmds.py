@@ -21,8 +21,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_recovery_keygen)
 
     p = sub.add_parser("init", parents=[common], help="create a new vault")
-    p.add_argument("--user", required=True, metavar="NAME")
+    p.add_argument("--user", required=True, metavar="NAME",
+                   help="your name, kept only inside the encrypted database")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--staff-code", default="", metavar="CODE",
+                   help="your staff code (e.g. IDVA01): what your cases are allocated to")
     p.add_argument("--recovery-key", metavar="PEM", help="organisation recovery public key")
     p.set_defaults(func=cmd_init)
 
@@ -96,6 +99,11 @@ def cmd_init(args: argparse.Namespace) -> int:
             recovery = Path(args.recovery_key).read_bytes()
         except OSError:
             raise UsageError("could not read the --recovery-key file") from None
+    from fieldapp.services import identity
+
+    code_problem = identity.staff_code_problem(args.staff_code)
+    if code_problem:
+        raise UsageError(f"--staff-code not accepted: {code_problem}")
     secret = read_passphrase(args.passphrase_file, prompt="New passphrase: ", confirm=True)
     problem = vault_mod.passphrase_problem(secret)
     if problem:
@@ -109,10 +117,17 @@ def cmd_init(args: argparse.Namespace) -> int:
         secret[:] = bytes(len(secret))
     log.setup(paths.log_dir(folder), debug=args.debug)
     try:
-        Store.open(vault).close()
+        store = Store.open(vault)
+        if args.staff_code.strip():
+            with store.uow() as uow:
+                identity.set_own_staff_code(uow=uow, code=args.staff_code)
+                uow.commit()
+        store.close()
     finally:
         vault.lock()
-    print(f"Vault created in {folder} for {args.user} ({args.role}).")
+    code = identity.normalise_staff_code(args.staff_code)
+    print(f"Vault created in {folder} for {args.user} ({args.role}"
+          + (f", staff code {code}" if code else ", no staff code") + ").")
     if vault.info.has_recovery_slot:
         print("Recovery slot: present. If the passphrase is lost, the station can recover this vault.")
     else:
@@ -160,9 +175,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.cases < 1 or args.cases > 100_000:
         raise UsageError("--cases must be between 1 and 100000")
-    with opened_store(_folder(args), args.passphrase_file) as (vault, store):
+    from fieldapp.services import identity
+
+    with opened_store(_folder(args), args.passphrase_file) as (_vault, store):
+        me = identity.own_staff_code(store=store) or None  # allocations carry codes, not names
         with store.uow() as uow:
-            me = vault.info.user
             demo.fill_demo(uow=uow, cases=args.cases, me=me, seed=args.seed)
     print(f"Added {args.cases} fictional demo cases (police references start with DEMO).")
     return 0
@@ -215,7 +232,7 @@ def cmd_lock_status(args: argparse.Namespace) -> int:
     else:
         vault = open_vault(folder)
         info = vault.info
-        state = {"vault": str(folder), "exists": True, "locked": True, "user": info.user,
+        state = {"vault": str(folder), "exists": True, "locked": True,
                  "role": info.role, "recovery_slot": info.has_recovery_slot,
                  "backoff_seconds": round(vault.backoff_remaining(), 1)}
     if args.json:
@@ -225,7 +242,7 @@ def cmd_lock_status(args: argparse.Namespace) -> int:
     else:
         wait = state["backoff_seconds"]
         print(f"Vault in {folder}: locked (headless commands unlock it only while they run). "
-              f"User {state['user']} ({state['role']}); recovery slot "
+              f"Role {state['role']}; recovery slot "
               f"{'present' if state['recovery_slot'] else 'absent'}"
               + (f"; wrong-passphrase wait {wait:.0f} s" if wait else "") + ".")
     return 0 if state["exists"] else 1

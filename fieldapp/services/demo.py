@@ -65,9 +65,12 @@ def _decision(rng: random.Random, accept_p: float) -> OfferStatus:
     return OfferStatus.DECLINED if roll < accept_p + (1 - accept_p) * 0.7 else OfferStatus.UNDECIDED
 
 
-def fill_demo(*, uow: UnitOfWork, cases: int = 200, me: str = "IDVA01", seed: int | None = None,
-              now: datetime | None = None) -> int:
-    """Create ``cases`` fictional cases over the last six months; the newest are still pending."""
+def fill_demo(*, uow: UnitOfWork, cases: int = 200, me: str | None = "IDVA01",
+              seed: int | None = None, now: datetime | None = None) -> int:
+    """Create ``cases`` fictional cases over the last six months; the newest are still pending.
+
+    ``me`` is the user's staff code (never a name: allocations leave the laptop in the tracker's
+    idva_code); with None, "their" cases go to the fictional IDVA codes too."""
     rng = random.Random(seed)
     now = now or utc_now()
     pending = max(3, cases // 20)
@@ -78,7 +81,7 @@ def fill_demo(*, uow: UnitOfWork, cases: int = 200, me: str = "IDVA01", seed: in
             police_at = now - timedelta(hours=rng.uniform(1, 30))
         else:
             police_at = now - timedelta(days=rng.uniform(2, 180), hours=rng.uniform(0, 23))
-        allocated = me if (i < pending or rng.random() < 0.3) else rng.choice(IDVAS)
+        allocated = me if me and (i < pending or rng.random() < 0.3) else rng.choice(IDVAS)
         summary = capture.create_incident(uow=uow, now=now, incident=r.IncidentIn(
             police_ref=f"DEMO-{police_at:%Y%m%d}-{i:05d}", bcu=bcu, district=district,
             police_visit_at=police_at, officers=[f"PC{rng.randint(1000, 9999)}"],

@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from fieldapp.domain.enums import OfferStatus
+from fieldapp.services.identity import normalise_staff_code, staff_code_problem
 from fieldapp.store.uow import UnitOfWork
 from fieldapp.tracker import TrackerRow
 from fieldapp.tracker.kpi_stored import REFERRAL_FOR_STATUS, SUPPORT_FOR_STATUS
@@ -48,27 +49,56 @@ _VISITS = (
 _ORDER = " ORDER BY c.police_visit_at, v.id"
 
 
+def _owner(conn: Any) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'owner_user'").fetchone()
+    return "" if row is None else row[0]
+
+
+class _AllocationCodes:
+    """The tracker's ``idva_code``: the visit's IDVA code as recorded, else the case's allocation
+    when that is a staff code; never the vault user's name (allocations made before staff codes
+    existed held it, and the visit form copied them), so the column carries no person's name."""
+
+    def __init__(self, owner: str):
+        self._owner = owner.strip().casefold()
+        self._allocations: dict[str, str | None] = {}
+
+    def __call__(self, visit_code: str | None, allocated_to: str | None) -> str | None:
+        if visit_code and visit_code.strip().casefold() != self._owner:
+            return visit_code
+        if not allocated_to:
+            return None
+        code = self._allocations.get(allocated_to, "")
+        if code == "":
+            ok = (not staff_code_problem(allocated_to)
+                  and allocated_to.strip().casefold() != self._owner)
+            code = normalise_staff_code(allocated_to) if ok else None
+            self._allocations[allocated_to] = code
+        return code
+
+
 def tracker_rows(*, uow: UnitOfWork, visit_ids: list[UUID] | None = None) -> Iterator[TrackerRow]:
     """Every visit (or the named ones) as a TrackerRow, in police-visit order."""
     # Plain reads on the session's own connection, inside its transaction: the DBAPI cursor hands
     # back tuples without SQLAlchemy's per-row Row objects.
     conn = uow.dbapi()
+    codes = _AllocationCodes(_owner(conn))
     if visit_ids is None:
-        yield from _all_rows(conn)
+        yield from _all_rows(conn, codes)
         return
     wanted = json.dumps([str(i) for i in visit_ids])
     ids = [i for (i,) in conn.execute(
         "SELECT v.id FROM visits v JOIN cases c ON v.case_id = c.id"
         " WHERE v.id IN (SELECT value FROM json_each(?))" + _ORDER, (wanted,))]
     for start in range(0, len(ids), BATCH):
-        yield from _batch(conn, ids[start:start + BATCH])
+        yield from _batch(conn, ids[start:start + BATCH], codes)
 
 
-def _all_rows(conn: Any) -> Iterator[TrackerRow]:
+def _all_rows(conn: Any, codes: _AllocationCodes) -> Iterator[TrackerRow]:
     """Every visit: each table read once in a sequential scan (at 100,000 visits, batches of
     primary-key probes into random-UUID indexes cost three times as much), then the visits
     streamed in order. The per-visit details are held as shared tuples: tens of MB at most."""
-    related = _Related(conn, "", (), "", ())
+    related = _Related(conn, "", (), "", (), codes)
     goal_lists: dict[str, tuple] = {}
     for visit in conn.execute(_VISITS + _ORDER):
         yield related.row(visit, goal_lists)
@@ -78,12 +108,12 @@ def _marks(values: list | tuple) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _batch(conn: Any, ids: list[str]) -> Iterator[TrackerRow]:
+def _batch(conn: Any, ids: list[str], codes: _AllocationCodes) -> Iterator[TrackerRow]:
     marks, params = _marks(ids), tuple(ids)
     visits = {r[0]: r for r in conn.execute(_VISITS + f" WHERE v.id IN ({marks})", params)}
     case_ids = tuple({r[8] for r in visits.values()})
     related = _Related(conn, f" WHERE visit_id IN ({marks})", params,
-                       f" WHERE case_id IN ({_marks(case_ids)})", case_ids)
+                       f" WHERE case_id IN ({_marks(case_ids)})", case_ids, codes)
     goal_lists: dict[str, tuple] = {}
     for visit_id in ids:
         visit = visits.get(visit_id)
@@ -95,7 +125,8 @@ class _Related:
     """Offers, checklists, tracker extras, outcomes and voice goals of some visits (or all)."""
 
     def __init__(self, conn: Any, by_visit: str, visit_params: tuple, by_case: str,
-                 case_params: tuple):
+                 case_params: tuple, codes: _AllocationCodes):
+        self.codes = codes
         shared: dict[tuple, tuple] = {}  # a few hundred distinct values, shared by every visit
         self.offers: dict[str, list[tuple]] = defaultdict(list)
         for visit_id, *offer in conn.execute(
@@ -124,7 +155,7 @@ class _Related:
         visit_id, case_id = visit[0], visit[8]
         return _row(visit, self.offers.get(visit_id, ()), self.risks.get(visit_id),
                     self.extras.get(visit_id), self.outcomes.get(case_id),
-                    self.goals.get(case_id, []), goal_lists)
+                    self.goals.get(case_id, []), goal_lists, self.codes)
 
 
 _SUPPORT_TEXT = SUPPORT_FOR_STATUS  # the KPIs counted from the vault read statuses the same way
@@ -132,7 +163,7 @@ _REFERRAL_TEXT = REFERRAL_FOR_STATUS
 
 
 def _row(visit: tuple, offers, risk: tuple | None, extra: tuple | None, outcome: str | None,
-         goals: list[str], goal_lists: dict[str, tuple]) -> TrackerRow:
+         goals: list[str], goal_lists: dict[str, tuple], codes: _AllocationCodes) -> TrackerRow:
     (visit_id, idva_at, idva_code, mode, grade, repeat_victim, repeat_suspect, children,
      _case_id, police_ref, bcu, district, police_at, allocated_to) = visit
     extra_goals = None
@@ -143,7 +174,7 @@ def _row(visit: tuple, offers, risk: tuple | None, extra: tuple | None, outcome:
     data: dict = {
         "visit_id": visit_id, "police_incident_ref": police_ref, "bcu": bcu,
         "district": district or None, "police_visit_at": _when(police_at),
-        "idva_visit_at": _when(idva_at), "idva_code": idva_code or allocated_to or None,
+        "idva_visit_at": _when(idva_at), "idva_code": codes(idva_code, allocated_to),
         "visit_mode": mode, "police_risk_grade": grade,
         "repeat_victim": _flag(repeat_victim), "repeat_suspect": _flag(repeat_suspect),
         "children_in_household": children, "outcome_code": outcome,

@@ -62,7 +62,7 @@ class Store:
         try:
             verify_key(engine)
             _upgrade(engine, db_path)
-            _check_owner(engine, user=vault.info.user, role=vault.info.role)
+            owner = _check_owner(engine, user=vault.new_owner, role=vault.info.role)
         except DatabaseError as exc:
             close_engine(engine)
             integrity.mark_closed(marker)
@@ -75,7 +75,7 @@ class Store:
             binding.record(vault.folder, vault.info.db_uuid)
         except OSError:  # only sharpens a later "wrong passphrase"; never stops an open
             pass
-        store = cls(engine, db_path=db_path, actor=vault.info.user)
+        store = cls(engine, db_path=db_path, actor=owner)
         store.integrity, store._marker = report, marker
         vault.add_on_lock(store.close)
         return store
@@ -118,17 +118,23 @@ def _upgrade(engine: Engine, db_path: Path) -> None:
         ) from exc
 
 
-def _check_owner(engine: Engine, *, user: str, role: str) -> None:
-    """The key file's user and role are plaintext (outside the slots' authenticated data), so the
-    first open records them inside the encrypted database and every later open compares."""
+def _check_owner(engine: Engine, *, user: str | None, role: str) -> str:
+    """The user's name lives only here, inside the encrypted database: the first open records
+    the name given when the vault was created (``user``; the key file names no person) with the
+    role, and returns the recorded name. The key file's role is plaintext (outside the slots'
+    authenticated data), so every later open compares it."""
     with engine.begin() as conn:
         rows = dict(conn.execute(select(Meta.key, Meta.value).where(
             Meta.key.in_(("owner_user", "owner_role")))).all())
         if not rows:
-            conn.execute(Meta.__table__.insert(), [{"key": "owner_user", "value": user},
+            # A vault whose creator never opened it (no name in memory) gets its role as the name.
+            name = user or role
+            conn.execute(Meta.__table__.insert(), [{"key": "owner_user", "value": name},
                                                    {"key": "owner_role", "value": role}])
-        elif rows != {"owner_user": user, "owner_role": role}:
+            return name
+        if rows.get("owner_role") != role or (user is not None and rows.get("owner_user") != user):
             raise StoreCorrupt(
-                "the key file names a different user or role from the one this database was "
-                "created for: it was edited. Keep the laptop as it is and tell your supervisor."
+                "the key file names a different role from the one this database was created "
+                "for: it was edited. Keep the laptop as it is and tell your supervisor."
             )
+        return rows.get("owner_user") or role

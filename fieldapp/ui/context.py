@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from fieldapp.services import identity
 from fieldapp.store import Store, UnitOfWork
 from fieldapp.vault import Vault
 
@@ -15,7 +17,17 @@ class AppContext:
 
     @property
     def user(self) -> str:
-        return self.vault.info.user
+        """The name the audit log records (kept inside the encrypted database)."""
+        return self.store.actor
+
+    @cached_property
+    def staff_code(self) -> str:
+        """The user's staff code ("" if none): "My cases" and new allocations use it, never the
+        name. Read once (one row of ``meta``); :meth:`forget_staff_code` after it changes."""
+        return identity.own_staff_code(store=self.store)
+
+    def forget_staff_code(self) -> None:
+        self.__dict__.pop("staff_code", None)
 
     @property
     def role(self) -> str:

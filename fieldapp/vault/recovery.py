@@ -120,6 +120,7 @@ def make_recovery_slot(
     return {
         "slot_id": slot_id,
         "type": RECOVERY,
+        "wrap_format": fmt,
         "suite": SUITE_NAME,
         "key_id": key_id(public_key),
         "sealed_dek": base64.b64encode(sealed).decode("ascii"),
@@ -127,7 +128,7 @@ def make_recovery_slot(
 
 
 def open_recovery_slot(
-    slot: dict[str, Any], *, private_key: X25519PrivateKey, fmt: int, db_uuid: str
+    slot: dict[str, Any], *, private_key: X25519PrivateKey, db_uuid: str
 ) -> bytearray:
     """Open a recovery slot with the private key; return the DEK in a fresh ``bytearray``.
 
@@ -138,7 +139,7 @@ def open_recovery_slot(
     if slot.get("suite") != SUITE_NAME:
         raise VaultTampered("The recovery slot names an unknown cipher suite.")
     sealed = b64decode_strict(slot["sealed_dek"], _SEALED_LEN, what="sealed key")
-    info = recovery_info(fmt=fmt, db_uuid=db_uuid, slot_id=slot["slot_id"])
+    info = recovery_info(fmt=slot["wrap_format"], db_uuid=db_uuid, slot_id=slot["slot_id"])
     try:
         plain = _SUITE.decrypt(sealed, private_key, info=info)
     except InvalidTag:

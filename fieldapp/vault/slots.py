@@ -1,21 +1,26 @@
 """The key slot file (``keyslots.json``): format, forward migration, passphrase slots.
 
-Layout (format 1)::
+Layout (format 2)::
 
-    {"format": 1, "db_uuid": "...", "user": "...", "role": "...", "created_at": "...Z",
+    {"format": 2, "db_uuid": "...", "role": "...", "created_at": "...Z",
      "backoff": {"failures": 0, "next_allowed_at": 0},
-     "slots": [{"slot_id": "...", "type": "passphrase",
+     "slots": [{"slot_id": "...", "type": "passphrase", "wrap_format": 2,
                 "kdf": {"alg": "argon2id", "v": 19, "m": 262144, "t": 3, "p": 4, "salt": b64},
                 "nonce": b64(12), "wrapped_dek": b64(32 + 16 tag)},
-               {"slot_id": "...", "type": "recovery", "suite": "X25519/HKDF-SHA256/AES-256-GCM",
+               {"slot_id": "...", "type": "recovery", "wrap_format": 2,
+                "suite": "X25519/HKDF-SHA256/AES-256-GCM",
                 "key_id": hex, "sealed_dek": b64(HPKE enc + ciphertext)}]}
 
-The file is plaintext by design (it must be readable before unlock). Integrity comes from the
-AEAD: a passphrase slot's AES-GCM associated data is the canonical JSON of
-``{fmt, db_uuid, slot_id, type, kdf}``, so lowering ``m``/``t``, changing the salt, moving a slot
-to another vault or renaming it makes the unwrap fail. ``user``, ``role``, ``created_at`` and
-``backoff`` are not authenticated: they are display hints and a keyboard speed bump; the
-authoritative identity lives inside the encrypted database.
+The file is plaintext by design (it must be readable before unlock), so it names no person:
+the user's name lives only inside the encrypted database (``meta`` ``owner_user``, recorded by
+the store on the first open). Format 1 also held ``"user"``; the 1 -> 2 migration drops it.
+
+Integrity comes from the AEAD: a passphrase slot's AES-GCM associated data is the canonical JSON
+of ``{fmt, db_uuid, slot_id, type, kdf}`` with ``fmt`` the slot's ``wrap_format`` (the file
+format it was wrapped under: a migration runs without the key, so it cannot re-wrap), so lowering
+``m``/``t``, changing the salt or the wrap format, moving a slot to another vault or renaming it
+makes the unwrap fail. ``role``, ``created_at`` and ``backoff`` are not authenticated: a display
+hint and a keyboard speed bump; the database records the role too and compares on open.
 """
 
 from __future__ import annotations
@@ -55,27 +60,42 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 PASSPHRASE = "passphrase"
 RECOVERY = "recovery"
 NONCE_LEN = 12
 TAG_LEN = 16
 
-_TOP_KEYS = {"format", "db_uuid", "user", "role", "created_at", "backoff", "slots"}
+_TOP_KEYS = {"format", "db_uuid", "role", "created_at", "backoff", "slots"}
 _SLOT_KEYS = {
-    PASSPHRASE: {"slot_id", "type", "kdf", "nonce", "wrapped_dek"},
-    RECOVERY: {"slot_id", "type", "suite", "key_id", "sealed_dek"},
+    PASSPHRASE: {"slot_id", "type", "wrap_format", "kdf", "nonce", "wrapped_dek"},
+    RECOVERY: {"slot_id", "type", "wrap_format", "suite", "key_id", "sealed_dek"},
 }
 
 # The database id exactly as str(uuid.UUID(...)) writes it (lower-case, hyphenated), checked
 # without importing uuid: reading the slot file is on the start path, before the first paint.
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 -> 2: the plaintext user name leaves the file (the database holds it: every
+    format-1 vault's store recorded ``owner_user`` on its first open), and each slot records the
+    format it was wrapped under (1), which its AAD keeps naming."""
+    doc.pop("user", None)
+    for slot in doc.get("slots") or []:
+        if isinstance(slot, dict):
+            slot.setdefault("wrap_format", 1)
+    return doc
+
+
 #: Forward migrations: ``MIGRATIONS[n]`` turns a format-``n`` document into format ``n + 1``.
-#: Format 1 is the first, so the table is empty. A step must not change anything an existing
-#: slot's AAD covers (``fmt`` included), because it runs without the key: if a later format
-#: changes the AAD, record the format each slot was wrapped under in the slot and use that.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+#: A step runs without the key, so it must not change anything an existing slot's AAD covers:
+#: each slot's ``wrap_format`` keeps the ``fmt`` its AAD was made with.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+#: What the copy kept beside a migrated file (``keyslots.v<N>.bak.json``) must not keep: the
+#: format-1 user name is blanked there too (the slots, which the backup exists for, are intact).
+_BACKUP_BLANKS: dict[int, tuple[str, ...]] = {1: ("user",)}
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -134,10 +154,23 @@ def read_file(path: Path) -> dict[str, Any]:
         raise VaultError("The key slot file could not be read.") from None
     doc, stored_version = load(data)
     if stored_version != FORMAT:
-        atomic_write(path.with_name(f"keyslots.v{stored_version}.bak.json"), data)
+        atomic_write(path.with_name(f"keyslots.v{stored_version}.bak.json"),
+                     _backup_bytes(data, stored_version))
         atomic_write(path, dump(doc))
         log.info("key slot file migrated from format %s to %d", stored_version, FORMAT)
     return doc
+
+
+def _backup_bytes(data: bytes, version: int) -> bytes:
+    """The original file for the backup, with any personal field of its format blanked."""
+    blanks = _BACKUP_BLANKS.get(version, ())
+    if not blanks:
+        return data
+    old = json.loads(data.decode("utf-8"))  # parsed once already by load(): cannot fail here
+    for key in blanks:
+        if key in old:
+            old[key] = ""
+    return dump(old)
 
 
 def _check_document(doc: dict[str, Any]) -> None:
@@ -147,7 +180,7 @@ def _check_document(doc: dict[str, Any]) -> None:
     db_uuid = doc["db_uuid"]
     if not isinstance(db_uuid, str) or not _CANONICAL_UUID.fullmatch(db_uuid):
         raise VaultTampered("The key slot file's database id is malformed.")
-    for key in ("user", "role", "created_at"):
+    for key in ("role", "created_at"):
         if not isinstance(doc[key], str):
             raise VaultTampered("The key slot file's header is malformed.")
     Backoff.from_json(doc["backoff"])
@@ -160,6 +193,10 @@ def _check_document(doc: dict[str, Any]) -> None:
             raise VaultTampered("The key slot file holds a slot of unknown type.")
         if set(slot) != _SLOT_KEYS[slot["type"]]:
             raise VaultTampered("A key slot has missing or unexpected fields.")
+        wrap_format = slot["wrap_format"]
+        if (not isinstance(wrap_format, int) or isinstance(wrap_format, bool)
+                or not 1 <= wrap_format <= FORMAT):
+            raise VaultTampered("A key slot names a format fieldapp does not know.")
         slot_id = slot["slot_id"]
         if not isinstance(slot_id, str) or not slot_id or slot_id in seen:
             raise VaultTampered("The key slot file has a missing or repeated slot id.")
@@ -173,12 +210,12 @@ def dump(doc: dict[str, Any]) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def new_document(*, db_uuid: str, user: str, role: str, created_at: str) -> dict[str, Any]:
-    """A fresh current-format document with no slots yet and no back-off."""
+def new_document(*, db_uuid: str, role: str, created_at: str) -> dict[str, Any]:
+    """A fresh current-format document with no slots yet and no back-off (and no user name:
+    that is recorded inside the encrypted database)."""
     return {
         "format": FORMAT,
         "db_uuid": db_uuid,
-        "user": user,
         "role": role,
         "created_at": created_at,
         "backoff": {"failures": 0, "next_allowed_at": 0},
@@ -229,6 +266,7 @@ def make_passphrase_slot(
     return {
         "slot_id": slot_id,
         "type": PASSPHRASE,
+        "wrap_format": fmt,
         "kdf": kdf,
         "nonce": base64.b64encode(nonce).decode("ascii"),
         "wrapped_dek": base64.b64encode(wrapped).decode("ascii"),
@@ -236,7 +274,7 @@ def make_passphrase_slot(
 
 
 def try_passphrase_slot(
-    slot: dict[str, Any], *, passphrase: bytearray, fmt: int, db_uuid: str
+    slot: dict[str, Any], *, passphrase: bytearray, db_uuid: str
 ) -> bytearray | None:
     """Unwrap one passphrase slot: the DEK, or ``None`` if the tag does not verify.
 
@@ -250,7 +288,8 @@ def try_passphrase_slot(
     params = KdfParams.from_json(slot["kdf"])
     nonce = b64decode_strict(slot["nonce"], NONCE_LEN, what="nonce")
     wrapped = b64decode_strict(slot["wrapped_dek"], KEY_LEN + TAG_LEN, what="wrapped key")
-    aad = passphrase_aad(fmt=fmt, db_uuid=db_uuid, slot_id=slot["slot_id"], kdf=params.to_json())
+    aad = passphrase_aad(fmt=slot["wrap_format"], db_uuid=db_uuid, slot_id=slot["slot_id"],
+                         kdf=params.to_json())
     kek = derive_kek(passphrase, params)
     dek = bytearray(KEY_LEN)
     try:

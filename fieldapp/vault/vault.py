@@ -61,9 +61,11 @@ DEFAULT_KDF_TARGET = (0.5, 1.0)
 
 @dataclass(frozen=True)
 class VaultInfo:
-    """What can be shown before unlock. Unauthenticated: a display hint, not an identity."""
+    """What can be shown before unlock. Unauthenticated: a display hint, not an identity.
 
-    user: str
+    No user name: the key slot file names no person (the store keeps the name inside the
+    encrypted database)."""
+
     role: str
     db_uuid: str
     created_at: str
@@ -96,6 +98,7 @@ class Vault:
         self._memory_backoff = Backoff()
         self._hooks = LockHooks()
         self._kdf_target = DEFAULT_KDF_TARGET
+        self._new_owner: str | None = None  # see new_owner
 
     # ----------------------------------------------------------------- construction
     @classmethod
@@ -141,7 +144,7 @@ class Vault:
         cost = creation_cost(target_seconds=kdf_target_seconds)
         db_uuid = str(uuid.uuid4())
         created_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        doc = new_document(db_uuid=db_uuid, user=user, role=role_code, created_at=created_at)
+        doc = new_document(db_uuid=db_uuid, role=role_code, created_at=created_at)
         dek = bytearray(os.urandom(KEY_LEN))
         try:
             doc["slots"].append(
@@ -166,6 +169,7 @@ class Vault:
             raise
         vault = cls(folder, doc)
         vault._kdf_target = kdf_target_seconds
+        vault._new_owner = user.strip()
         vault._key_box[0] = dek
         log.info("vault created (format %d, recovery slot: %s)", FORMAT, public_key is not None)
         return vault
@@ -199,10 +203,15 @@ class Vault:
 
     # ----------------------------------------------------------------- state
     @property
+    def new_owner(self) -> str | None:
+        """The user name given to :meth:`create`, held in memory only, for the store to record
+        inside the new database on its first open; ``None`` for a vault opened from disk."""
+        return self._new_owner
+
+    @property
     def info(self) -> VaultInfo:
         doc = self._doc
         return VaultInfo(
-            user=doc["user"],
             role=doc["role"],
             db_uuid=doc["db_uuid"],
             created_at=doc["created_at"],
@@ -299,9 +308,7 @@ class Vault:
         tampered: VaultTampered | None = None
         for slot in slots:  # the KDF runs outside the mutex so lock() is never held up
             try:
-                dek = try_passphrase_slot(
-                    slot, passphrase=passphrase, fmt=doc["format"], db_uuid=doc["db_uuid"]
-                )
+                dek = try_passphrase_slot(slot, passphrase=passphrase, db_uuid=doc["db_uuid"])
             except VaultTampered as exc:
                 tampered = tampered or exc
                 continue
@@ -330,9 +337,7 @@ class Vault:
         if slot is None:
             raise VaultError("This vault has no recovery slot.")
         private_key = load_private_key(private_key_pem, key_password)
-        dek = open_recovery_slot(
-            slot, private_key=private_key, fmt=doc["format"], db_uuid=doc["db_uuid"]
-        )
+        dek = open_recovery_slot(slot, private_key=private_key, db_uuid=doc["db_uuid"])
         self._accept_key(dek, epoch)
         log.info("vault unlocked with the recovery slot")
 
@@ -373,7 +378,7 @@ class Vault:
                 dek=dek,
                 passphrase=new_passphrase,
                 params=KdfParams.new(cost),
-                fmt=before["format"],
+                fmt=FORMAT,
                 db_uuid=before["db_uuid"],
             )
         finally:

@@ -138,7 +138,7 @@ def test_an_edited_role_in_the_key_file_is_refused(tmp_path):
     (folder / "keyslots.json").write_text(json.dumps(doc))
     vault = Vault.open(folder)
     vault.unlock(bytearray(secret))
-    with pytest.raises(StoreCorrupt, match="different user or role"):
+    with pytest.raises(StoreCorrupt, match="different role"):
         Store.open(vault)
     vault.lock()
 

@@ -28,8 +28,11 @@ def test_first_run_wizard_by_keyboard(qtbot, flows, vault_folder):
     dialog = flow.create_dialog
     qtbot.waitExposed(dialog)
     assert "No recovery key was supplied" in dialog.recovery_status.text()
-    type_into(qtbot, dialog.user, USER)
-    press(qtbot, Qt.Key.Key_Tab)  # role: IDVA is first
+    type_into(qtbot, dialog.user, "Sam Example")
+    press(qtbot, Qt.Key.Key_Tab)  # the staff code, then role: IDVA is first
+    assert QApplication.focusWidget() is dialog.staff_code
+    qtbot.keyClicks(dialog.staff_code, USER)
+    press(qtbot, Qt.Key.Key_Tab)
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is dialog.passphrase
     qtbot.keyClicks(dialog.passphrase, "too short")
@@ -53,7 +56,9 @@ def test_first_run_wizard_by_keyboard(qtbot, flows, vault_folder):
     assert Vault.exists(vault_folder) and Vault.open(vault_folder).info.role == "idva"
     assert window.windowTitle() == "Operation Provide"
     qtbot.waitUntil(lambda: (window.board.model.total() or 0) >= 3, timeout=10_000)
+    assert window.board.current_filter().allocated_to == USER  # "My cases": the staff code
     assert USER not in window.role_label.text() and "IDVA" in window.role_label.text()
+    assert b"Sam Example" not in (vault_folder / Vault.SLOTS_NAME).read_bytes()
 
 
 def test_wizard_with_a_recovery_key_file(qtbot, flows, vault_folder, tmp_path):

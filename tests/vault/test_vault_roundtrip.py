@@ -49,14 +49,16 @@ def test_create_unlock_lock_round_trip(folder: Path, vault: Vault) -> None:
 
 def test_info_and_slot_file_layout(folder: Path, vault: Vault) -> None:
     info = vault.info
-    assert (info.user, info.role, info.format_version) == ("u1", "idva", 1)
+    assert (info.role, info.format_version) == ("idva", 2)
+    assert vault.new_owner == "u1"
     assert info.has_recovery_slot is False
     assert info.created_at.endswith("Z")
     doc = read_doc(folder)
-    assert doc["format"] == 1 and doc["db_uuid"] == info.db_uuid
+    assert doc["format"] == 2 and doc["db_uuid"] == info.db_uuid
+    assert "user" not in doc and "u1" not in (folder / Vault.SLOTS_NAME).read_text()
     assert doc["backoff"] == {"failures": 0, "next_allowed_at": 0}
     (slot,) = doc["slots"]
-    assert slot["type"] == "passphrase"
+    assert slot["type"] == "passphrase" and slot["wrap_format"] == 2
     assert slot["kdf"] | {"salt": None} == {
         "alg": "argon2id",
         "v": 19,

@@ -222,7 +222,10 @@ def test_unreadable_slot_file_is_tampered(folder: Path, vault: Vault, content: b
 
 STRUCTURE_EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "extra top-level field": lambda d: d.update(extra=1),
-    "missing user": lambda d: d.pop("user"),
+    "missing role": lambda d: d.pop("role"),
+    "user name back in a format-2 file": lambda d: d.update(user="someone"),
+    "slot without its wrap format": lambda d: d["slots"][0].pop("wrap_format"),
+    "slot wrap format from the future": lambda d: d["slots"][0].update(wrap_format=99),
     "db_uuid not a uuid": lambda d: d.update(db_uuid="abc"),
     "no slots": lambda d: d.update(slots=[]),
     "unknown slot type": lambda d: d["slots"][0].update(type="pin"),
@@ -247,7 +250,7 @@ def test_malformed_documents_are_refused_on_open(
 
 def test_unknown_future_format_is_refused_and_left_alone(folder: Path, vault: Vault) -> None:
     doc = read_doc(folder)
-    doc["format"] = 2
+    doc["format"] = slots_module.FORMAT + 1
     write_doc(folder, doc)
     before = (folder / Vault.SLOTS_NAME).read_bytes()
     with pytest.raises(VaultTampered, match="newer version"):
@@ -298,9 +301,9 @@ def test_open_migrates_old_file_on_disk_with_a_backup(
     (folder / Vault.SLOTS_NAME).write_bytes(old_bytes)
     with pytest.raises(VaultTampered):  # without a step for format 0 it is refused
         Vault.open(folder)
-    monkeypatch.setattr(slots_module, "MIGRATIONS", {0: from_v0})
+    monkeypatch.setattr(slots_module, "MIGRATIONS", {0: from_v0, **slots_module.MIGRATIONS})
     reopened = Vault.open(folder)
-    assert reopened.info.format_version == 1
+    assert reopened.info.format_version == slots_module.FORMAT
     assert (folder / "keyslots.v0.bak.json").read_bytes() == old_bytes
     assert read_doc(folder) == current
     reopened.unlock(bytearray(PASSPHRASE))

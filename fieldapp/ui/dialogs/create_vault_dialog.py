@@ -1,6 +1,7 @@
 """First run: set up the encrypted vault on this laptop, on one calm page.
 
-Who you are, your role, a passphrase typed twice (the rule is shown before typing, and checked
+Your name (kept only inside the encrypted database) and, optionally, your staff code (what your
+cases are allocated to; never the name), your role, a passphrase typed twice (the rule is shown before typing, and checked
 as you type), what happens if the passphrase is forgotten, and an offer of fictional cases to
 try the board with. Creating the vault (Argon2id) and the demonstration data run in the writer
 worker while a busy row says what is happening.
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.domain.enums import Role
-from fieldapp.services import demo
+from fieldapp.services import demo, identity
 from fieldapp.store import Store
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.dialogs.common import (
@@ -49,12 +50,13 @@ from fieldapp.vault import RecoveryKeyError, Vault, VaultError, WeakPassphrase, 
 log = logging.getLogger(__name__)
 
 DEMO_CASES = 100  # enough for a lifelike board; about ten seconds to write
-MAX_USER_CHARS = 40  # the width of cases.allocated_to
+MAX_USER_CHARS = 120  # a name; it stays inside the encrypted database
 
 
 def create_vault(folder: Path, secret: bytearray, *, user: str, role: str,
-                 recovery_pem: Path | None, demo_cases: int) -> AppContext:
-    """Worker: make the vault, open its store and, if asked, add fictional cases."""
+                 recovery_pem: Path | None, demo_cases: int, staff_code: str = "") -> AppContext:
+    """Worker: make the vault, open its store, record the staff code and, if asked, add
+    fictional cases ("yours" allocated to the staff code)."""
     try:
         pem = recovery_pem.read_bytes() if recovery_pem else None
         vault = Vault.create(folder, passphrase=secret, user=user, role=role,
@@ -62,9 +64,14 @@ def create_vault(folder: Path, secret: bytearray, *, user: str, role: str,
     finally:
         secret[:] = bytes(len(secret))
     store = Store.open(vault)
+    if staff_code:
+        with store.uow() as uow:
+            identity.set_own_staff_code(uow=uow, code=staff_code)
+            uow.commit()
     if demo_cases:
         with store.uow() as uow:
-            demo.fill_demo(uow=uow, cases=demo_cases, me=user)
+            demo.fill_demo(uow=uow, cases=demo_cases, me=identity.normalise_staff_code(staff_code)
+                           or None)
     return AppContext(vault=vault, store=store)
 
 
@@ -87,10 +94,14 @@ class CreateVaultDialog(QDialog):
         intro.setWordWrap(True)
 
         self.user = QLineEdit(self)
-        self.user.setAccessibleName(self.tr("Your name or staff code"))
+        self.user.setAccessibleName(self.tr("Your name"))
         self.user.setMaxLength(MAX_USER_CHARS)
-        self.user.setPlaceholderText(self.tr("for example IDVA01"))
         self.user_message = FieldMessage(self.user, self)
+        self.staff_code = QLineEdit(self)
+        self.staff_code.setAccessibleName(self.tr("Your staff code (optional)"))
+        self.staff_code.setMaxLength(identity.MAX_STAFF_CODE)
+        self.staff_code.setPlaceholderText(self.tr("for example IDVA01"))
+        self.staff_code_message = FieldMessage(self.staff_code, self)
         self.role = QComboBox(self)
         self.role.setAccessibleName(self.tr("Role"))
         for text, role in ((self.tr("IDVA"), Role.IDVA), (self.tr("Supervisor"), Role.SUPERVISOR),
@@ -139,12 +150,18 @@ class CreateVaultDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
-        hint = self._hint(self.tr("Cases allocated to this name appear as yours."))
+        name_hint = self._hint(self.tr("Kept only inside the encrypted vault: the record of who "
+                                       "did what."))
+        hint = self._hint(self.tr("Cases allocated to this code appear as yours, and outputs "
+                                  "name you by it. Leave it empty if you have none yet; "
+                                  "Settings can add it later."))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        form.addRow(self._label(self.tr("Your &name or staff code"), self.user),
-                    stacked(self, self.user, self.user_message, hint))
+        form.addRow(self._label(self.tr("Your &name"), self.user),
+                    stacked(self, self.user, self.user_message, name_hint))
+        form.addRow(self._label(self.tr("&Staff code"), self.staff_code),
+                    stacked(self, self.staff_code, self.staff_code_message, hint))
         form.addRow(self._label(self.tr("&Role"), self.role), self.role)
         form.addRow(self._section(self.tr("Passphrase")))
         form.addRow(rule)
@@ -178,8 +195,8 @@ class CreateVaultDialog(QDialog):
         layout.addStretch(2)
         self._show_recovery_status()
         self.setMinimumWidth(em(self, 34))
-        self.setTabOrder(self.user, self.role)
-        for before, after in ((self.role, self.passphrase), (self.passphrase, self.confirm),
+        for before, after in ((self.user, self.staff_code), (self.staff_code, self.role),
+                              (self.role, self.passphrase), (self.passphrase, self.confirm),
                               (self.confirm, self.show_passphrase),
                               (self.show_passphrase, self.choose_key),
                               (self.choose_key, self.demo), (self.demo, self.create_button),
@@ -277,10 +294,17 @@ class CreateVaultDialog(QDialog):
         user = self.user.text().strip()
         first_bad: QWidget | None = None
         if not user:
-            self.user_message.show_message(self.tr("Your name or staff code is required."))
+            self.user_message.show_message(self.tr("Your name is required."))
             first_bad = self.user
         else:
             self.user_message.clear_message()
+        staff_code = self.staff_code.text().strip()
+        code_problem = identity.staff_code_problem(staff_code)
+        if code_problem:
+            self.staff_code_message.show_message(code_problem)
+            first_bad = first_bad or self.staff_code
+        else:
+            self.staff_code_message.clear_message()
         if not self._check_strength(strict=True):
             first_bad = first_bad or self.passphrase
         elif not self._check_match(strict=True):
@@ -297,13 +321,13 @@ class CreateVaultDialog(QDialog):
         folder, role, pem = self._folder, self.role.currentData(), self._recovery_pem
         demo_cases = self._demo_cases if self.demo.isChecked() else 0
         run_task(lambda: create_vault(folder, secret, user=user, role=role, recovery_pem=pem,
-                                      demo_cases=demo_cases),
+                                      demo_cases=demo_cases, staff_code=staff_code),
                  on_done=guarded(self, self._created), on_error=guarded(self, self._failed),
                  write=True)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for widget in (self.user, self.role, self.passphrase, self.confirm, self.choose_key,
+        for widget in (self.user, self.staff_code, self.role, self.passphrase, self.confirm, self.choose_key,
                        self.demo, self.create_button, self.show_passphrase):
             widget.setEnabled(not busy)
         if not busy:

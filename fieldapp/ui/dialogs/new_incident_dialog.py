@@ -28,6 +28,7 @@ from fieldapp.domain.enums import DISTRICTS, Bcu, Role
 from fieldapp.domain.errors import Problem, RecordInvalid, UserFacingError
 from fieldapp.domain.rules import parse
 from fieldapp.services import capture
+from fieldapp.services.identity import MAX_STAFF_CODE, normalise_staff_code, staff_code_problem
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em, guarded, scaled_font, stacked
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE
@@ -92,9 +93,10 @@ class NewIncidentDialog(QDialog):
         self.victim_name = QLineEdit(self)
         self.victim_name.setMaxLength(120)
         self.allocated_to = QLineEdit(self)
-        self.allocated_to.setMaxLength(40)
-        if context.role == Role.IDVA.value:
-            self.allocated_to.setText(context.user)
+        self.allocated_to.setMaxLength(MAX_STAFF_CODE)
+        self.allocated_to.setPlaceholderText(self.tr("staff code, for example IDVA02"))
+        if context.role == Role.IDVA.value:  # the staff code, never the name: it leaves the laptop
+            self.allocated_to.setText(context.staff_code)
 
         fields = (
             ("police_ref", self.police_ref, self.tr("&Police reference")),
@@ -103,7 +105,7 @@ class NewIncidentDialog(QDialog):
             ("police_visit_at", self.police_visit_at, self.tr("Police &attendance (UK time)")),
             ("officers", self.officers, self.tr("&Officers")),
             ("victim_name", self.victim_name, self.tr("&Victim's name")),
-            ("allocated_to", self.allocated_to, self.tr("Allocate &to")),
+            ("allocated_to", self.allocated_to, self.tr("Allocate &to (staff code)")),
         )
         self._widgets: dict[str, QWidget] = {}
         self._labels: dict[str, str] = {}
@@ -192,7 +194,12 @@ class NewIncidentDialog(QDialog):
         if self._busy:
             return
         try:
-            incident = parse(r.IncidentIn, self.form_data())
+            data = self.form_data()
+            if staff_code_problem(data["allocated_to"]):
+                raise RecordInvalid([Problem("allocated_to", self.tr(
+                    "must be a staff code such as IDVA02: letters and digits, no spaces"))])
+            data["allocated_to"] = normalise_staff_code(data["allocated_to"])
+            incident = parse(r.IncidentIn, data)
         except RecordInvalid as invalid:
             self.show_problems(invalid.problems)
             return

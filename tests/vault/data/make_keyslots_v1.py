@@ -6,6 +6,7 @@ It prints the random data key, which ``tests/vault/test_vault_stored_files.py`` 
 test proves that today's code still opens a slot file written by the first format, so a later
 change to the AAD, the KDF record or the HPKE ``info`` cannot slip through unnoticed.
 The recovery private key written here is a TEST-ONLY key protecting nothing real.
+(It ran with the format-1 code; today's code writes format 2, so it cannot remake them.)
 """
 
 from __future__ import annotations

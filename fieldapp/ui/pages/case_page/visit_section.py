@@ -17,6 +17,7 @@ from fieldapp.domain.enums import (
     VisitMode,
 )
 from fieldapp.domain.errors import Problem
+from fieldapp.services.identity import staff_code_problem
 from fieldapp.ui.pages.case_page.section import Section
 from fieldapp.ui.widgets import (
     BoolCombo,
@@ -96,7 +97,9 @@ class VisitSection(Section):
         self._police_visit_at = case.police_visit_at
         if visit is None or visit.idva_visit_at is None:
             self.visit_at.set_value(utc_now())
-            self.idva_code.setText(case.allocated_to)
+            # The allocation is offered only when it is a staff code (older ones held a name).
+            allocated = case.allocated_to or ""
+            self.idva_code.setText("" if staff_code_problem(allocated) else allocated)
             for name in _COMBOS:
                 getattr(self, name).set_value(None)
             self.children.set_value(None)
