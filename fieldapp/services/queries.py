@@ -70,11 +70,13 @@ def _where(flt: BoardFilter, now: datetime) -> _Where:
     terms: list[str] = []
     params: list[str] = []
     if flt.allocated_to is not None:
-        terms.append("allocated_to = ?")
+        # Staff codes compare as codes do, whatever case a sheet or a hand typed them in.
+        terms.append("allocated_to = ? COLLATE NOCASE")
         params.append(flt.allocated_to)
     if flt.bcu is not None:
         terms.append("bcu = ?")
-        params.append(flt.bcu.value)
+        # Bcu(...): a Qt combo hands its enum data back as a plain str, which has no .value.
+        params.append(Bcu(flt.bcu).value)
     if flt.open_only:
         terms.append("status = 'OPEN'")
     text = flt.search.strip()
@@ -85,7 +87,7 @@ def _where(flt: BoardFilter, now: datetime) -> _Where:
         terms.append("(police_ref LIKE ? OR pseudonym LIKE ?)")
         params += [pattern, pattern]
     if flt.state is not None:
-        clause, befores = _STATE[flt.state]
+        clause, befores = _STATE[ClockState(flt.state)]
         terms.append(f"({clause})")
         # Stored text compares in time order, bound as the column type (UtcDateTime) bound it.
         params += [utc_text(now - before) for before in befores]

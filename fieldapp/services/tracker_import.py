@@ -299,6 +299,10 @@ def _update(uow: UnitOfWork, old: TrackerRow, row: TrackerRow, now: datetime) ->
         if key in ("safe_to_talk", "suspect_location", "encompass_notified"):
             continue  # not tracker columns: what the IDVA recorded stays
         setattr(visit, key, value)
+    if row.idva_code and (row.idva_code != old.idva_code or not case.allocated_to):
+        # As for a new row (tracker_bulk): the sheet's IDVA is the case's allocation, so their
+        # imported cases are under their "My cases".
+        case.allocated_to = row.idva_code
     case.police_ref, case.bcu, case.district = row.police_incident_ref, row.bcu.value, row.district or ""
     case.police_visit_at = row.police_visit_at
     case.incident.police_ref, case.incident.bcu = row.police_incident_ref, row.bcu.value

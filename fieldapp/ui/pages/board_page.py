@@ -2,7 +2,8 @@
 
 Filters (mine/all, BCU, clock state, search) become a ``BoardFilter`` applied in SQL; typing in
 the search box waits 150 ms for a pause before asking again, so a fast typist sends one query.
-Enter or a double click opens a case (``case_activated``).
+Enter or Down in the search box moves to the list (its first case selected); Enter or a double
+click there opens a case (``case_activated``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,7 +46,8 @@ MINE, ALL = "mine", "all"
 def filter_matches(flt: BoardFilter, case: CaseSummary, now: datetime) -> bool:
     """Whether ``case`` would be listed under ``flt`` (mirrors the SQL in services.queries)."""
     text = flt.search.strip().casefold()
-    return ((flt.allocated_to is None or case.allocated_to == flt.allocated_to)
+    return ((flt.allocated_to is None
+             or case.allocated_to.casefold() == flt.allocated_to.casefold())
             and (flt.bcu is None or case.bcu == flt.bcu)
             and (flt.state is None or case.clock(now) == flt.state)
             and (not text or text in case.police_ref.casefold()
@@ -60,6 +63,7 @@ class BoardPage(QWidget):
         self._context: AppContext | None = None
         self._wanted: UUID | None = None
         self._pages_looked = 0
+        self._select_first = False  # Enter/Down in the search box before its results arrived
         self.model = bm.BoardModel(self)
         self.proxy = bm.BoardSortProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -141,6 +145,8 @@ class BoardPage(QWidget):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.focus_results)
+        self.search.installEventFilter(self)
         for combo in (self.scope, self.bcu, self.state):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.page_loaded.connect(self._page_loaded)
@@ -161,9 +167,9 @@ class BoardPage(QWidget):
     def attach(self, context: AppContext) -> None:
         """Show the cases of an unlocked vault; an IDVA starts on their own cases."""
         self._context = context
-        mine = context.role == Role.IDVA.value
+        self._offer_mine()
         self.scope.blockSignals(True)
-        self.scope.setCurrentIndex(self.scope.findData(MINE if mine else ALL))
+        self.scope.setCurrentIndex(self.scope.findData(self._default_scope()))
         self.scope.blockSignals(False)
         self.model.attach(context.uow, self.current_filter())
 
@@ -183,12 +189,28 @@ class BoardPage(QWidget):
             if select is not None:
                 self.select_case(select)
 
+    def staff_code_changed(self) -> None:
+        """After Settings or an enrolment changed the user's staff code: offer "My cases" anew
+        and read again."""
+        if self._context is None:
+            return
+        self._context.forget_staff_code()
+        self._offer_mine()
+        if self.scope.currentData() == MINE and not self._context.staff_code:
+            self.scope.setCurrentIndex(self.scope.findData(ALL))  # applies the filter
+        else:
+            self.apply_filter()
+
     # ---------------------------------------------------------------- filters
     def current_filter(self) -> BoardFilter:
-        mine = self.scope.currentData() == MINE and self._context is not None
+        mine = (self.scope.currentData() == MINE and self._context is not None
+                and bool(self._context.staff_code))
+        # QComboBox returns StrEnum item data as a plain str: turn it back into the enum.
+        bcu, state = self.bcu.currentData(), self.state.currentData()
         return BoardFilter(
-            allocated_to=self._context.user if mine and self._context else None,
-            bcu=self.bcu.currentData(), state=self.state.currentData(),
+            allocated_to=self._context.staff_code if mine and self._context else None,
+            bcu=None if bcu is None else Bcu(bcu),
+            state=None if state is None else ClockState(state),
             search=self.search.text().strip())
 
     def apply_filter(self) -> None:
@@ -196,15 +218,54 @@ class BoardPage(QWidget):
         if self._context is not None:
             self.model.set_filter(self.current_filter())
 
+    def _default_scope(self) -> str:
+        """An IDVA with a staff code starts on their own cases; everyone else on everyone's."""
+        context = self._context
+        if context is None or not context.staff_code or context.role != Role.IDVA.value:
+            return ALL
+        return MINE
+
+    def _offer_mine(self) -> None:
+        """ "My cases" are the cases allocated to the user's staff code: without one, none."""
+        item = self.scope.model().item(self.scope.findData(MINE))
+        has_code = self._context is not None and bool(self._context.staff_code)
+        item.setEnabled(has_code)
+        item.setToolTip("" if has_code else self.tr(
+            "Set your staff code in Settings to see the cases allocated to you."))
+
     def clear_filters(self) -> None:
-        for combo in (self.bcu, self.state):
+        """Every filter back to where the board started, "Show" included."""
+        for combo, index in ((self.scope, self.scope.findData(self._default_scope())),
+                             (self.bcu, 0), (self.state, 0)):
             combo.blockSignals(True)
-            combo.setCurrentIndex(0)
+            combo.setCurrentIndex(index)
             combo.blockSignals(False)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
         self.apply_filter()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down):
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_results(self) -> None:
+        """From the search box to the list (Enter or Down): the first case selected, once the
+        search's own query has run (a pending debounce is applied first)."""
+        if self._debounce.isActive():
+            self.apply_filter()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._select_first = self.model.is_loading()
+        if not self._select_first:
+            self._select_first_row()
+
+    def _select_first_row(self) -> None:
+        self._select_first = False
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
+            self.table.setCurrentIndex(self.proxy.index(0, bm.COL_STATE))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -256,6 +317,8 @@ class BoardPage(QWidget):
                 wanted = max(header.sectionSizeHint(col), self.table.sizeHintForColumn(col))
                 header.resizeSection(col, min(wanted + em(self, 0.5), em(self, 16)))
         self._show_count()
+        if self._select_first and self._wanted is None:
+            self._select_first_row()
         self._try_select()
 
     def _show_count(self) -> None:
