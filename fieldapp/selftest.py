@@ -59,7 +59,7 @@ def _check(ok: bool, step: str, reason: str) -> None:
 class Progress:
     """The step running now, for the failure line."""
 
-    step = "vault"
+    step = "start"  # loading the program's own modules (and, through them, its fonts)
 
 
 def _vault_and_visit(folder: Path, progress: Progress) -> tuple[str, bytes]:
@@ -71,6 +71,7 @@ def _vault_and_visit(folder: Path, progress: Progress) -> tuple[str, bytes]:
     from fieldapp.store import Store
     from fieldapp.vault import Vault
 
+    progress.step = "vault"
     passphrase = "self test " + secrets.token_urlsafe(18)
     vault = Vault.create(folder, passphrase=bytearray(passphrase.encode()), user="SELFTEST",
                          role="idva", kdf_target_seconds=QUICK_KDF_TARGET)
