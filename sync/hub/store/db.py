@@ -10,6 +10,11 @@ The same code path serves both backends; only the connection set-up differs:
 
 SQL parameters are always hidden from error text (``hide_parameters=True``): a failed statement
 must not put a sealed value's neighbours, a user's name or an id list in a log.
+
+Every hub command checks the schema before it runs. Importing Alembic's machinery for that costs
+about half a second, so :func:`head_revision` reads the ``revision``/``down_revision`` lines of
+the migration files and :meth:`Database.current_revision` the version table with one SELECT;
+Alembic itself is imported only to upgrade.
 """
 
 from __future__ import annotations
@@ -17,14 +22,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -35,16 +38,33 @@ _READ_ONLY = "hub_read_only"
 log = logging.getLogger(__name__)
 
 
-def _alembic_config() -> Config:
+_REVISION = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(?:[\"']([^\"']+)[\"']|None)",
+                       re.MULTILINE)
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest migration's id: the one revision no other migration names as its parent
+    (read from the files; a branched history is an error, as it is for Alembic)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((name, value) for name, value in _REVISION.findall(
+            path.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            revisions.add(found["revision"])
+            if found.get("down_revision"):
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the hub's migrations have {len(heads)} heads, not one")
+    return heads.pop()
 
 
 class Database:
@@ -87,15 +107,22 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> None:
         """Run the hub's own migrations (``sync/hub/store/migrations``) up to ``revision``."""
+        from alembic import command
+
         cfg = _alembic_config()
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
 
     def current_revision(self) -> str | None:
+        """The revision recorded in the version table (None before the first upgrade)."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(
-                conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
+            if not inspect(conn).has_table(VERSION_TABLE):
+                return None
+            rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+        if len(rows) > 1:
+            raise RuntimeError("the hub's database records more than one schema revision")
+        return rows[0] if rows else None
 
     def file_path(self) -> Path | None:
         """The SQLite file (None on PostgreSQL)."""
