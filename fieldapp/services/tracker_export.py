@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fieldapp.domain.clock import utc_now
 from fieldapp.domain.errors import UserFacingError
+from fieldapp.services.identity import read_own_staff_code
 from fieldapp.services.tracker_rows import tracker_rows
 from fieldapp.store.audit import Action
 from fieldapp.store.uow import UnitOfWork
@@ -34,7 +35,11 @@ def export_tracker(
         rows = flt.apply(rows)
     buffer = io.BytesIO()
     writer = write_xlsx if fmt == "xlsx" else write_csv
-    count = writer(rows, buffer, exported_by=uow.actor, exported_at=utc_now())
+    # The sheet leaves the laptop: it names the exporter by staff code (or role), not by name.
+    db = uow.dbapi()
+    role = db.execute("SELECT value FROM meta WHERE key = 'owner_role'").fetchone()
+    exported_by = read_own_staff_code(db) or (role[0] if role else "") or "fieldapp"
+    count = writer(rows, buffer, exported_by=exported_by, exported_at=utc_now())
     try:
         atomic_write(out, buffer.getvalue())
     except OSError as exc:
