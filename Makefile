@@ -83,6 +83,7 @@ $(BUNDLE_STAMP): $(BUNDLE_LOCK)
 bundle: $(BUNDLE_STAMP)
 	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
 		--distpath dist --workpath build/pyinstaller installer/fieldapp.spec
+	cp installer/linux/install.sh installer/linux/fieldapp.svg installer/fieldapp.desktop dist/fieldapp/
 
 # Builds, then runs the bundle's --version and --self-test with no Python on PATH; prints its
 # size and fails over 250 MB (about 3-4 minutes here, so not part of make test).

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bundle-check: run a built bundle the way a user's machine would, with no Python at all.
 #
-# Copies the bundle out of the checkout, then runs its --version and --self-test under
+# Copies the bundle out of the checkout, installs it with its install.sh into a temporary
+# prefix, then runs the installed program's --version and --self-test under
 # `env -i` with PATH holding one empty folder (so `python3` cannot be found, and no virtual
 # environment, PYTHONPATH or PYTHONHOME is inherited), from a working folder outside the
 # checkout. Prints the bundle's size and fails when it is over the limit, when the version is
@@ -34,13 +35,16 @@ bare() {  # run "$@" with nothing of this machine's Python reachable
             exec "$@"' bare "$@")
 }
 
-version=$(bare "$work/app/$program" --version)
+# Installed the way a user would (per-user, into a prefix here), then run from there.
+sh "$work/app/install.sh" --prefix "$work/prefix" --no-self-test "$work/app" >/dev/null
+installed=$work/prefix/bin/$program
+version=$(bare "$installed" --version)
 echo "bundle-check: --version: $version"
 [ "$version" = "fieldapp $expected" ] || {
     echo "bundle-check: --version printed '$version', expected 'fieldapp $expected'" >&2; exit 1; }
 
 started=$(date +%s)
-bare "$work/app/$program" --self-test
+bare "$installed" --self-test
 echo "bundle-check: --self-test took $(( $(date +%s) - started )) s"
 leftover=$(ls -A "$work/tmp")
 [ -z "$leftover" ] || { echo "bundle-check: the self-test left files behind: $leftover" >&2; exit 1; }

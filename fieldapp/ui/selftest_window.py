@@ -54,7 +54,7 @@ def _translations_problem(app) -> str | None:
             return f"translation catalogues missing from the bundle: {', '.join(missing) or 'all'}"
     for path in compiled:
         translator = QTranslator(app)
-        if not translator.load(str(path)) or translator.isEmpty():
+        if not translator.load(str(path)):  # empty is fine: no strings translated yet
             return f"translation catalogue {path.name} could not be loaded"
     return None
 
