@@ -92,25 +92,29 @@ def tracker_export_rows(hub: RunningHub | None, vault: Path | None, out: Path) -
 def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path, backend,
                                                                          sample_tracker):
     with running_hub(tmp_path, backend) as hub:
-        idva = new_laptop(tmp_path, "idva-one")
-        device = enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01", bcu="WEST")
+        # The coordinator's laptop makes and allocates the cases (only it may allocate).
+        coordinator = new_laptop(tmp_path, "coord", "coordinator")
+        device = enrol(hub, coordinator, user="Coordinator", role="coordinator",
+                       staff_code="COORD1")
         devices = json.loads(hub.ok("devices", "--json").stdout)["devices"]
         assert [d["device_id"] for d in devices] == [device]  # the hub's screen shows the same id
 
-        laptop(idva, "demo", "--cases", "30", "--seed", "11")  # a day (and months) of visits
-        pending = outbox_of(idva)["pending"]
-        first = json.loads(laptop(idva, "sync", "--json").stdout)
+        laptop(coordinator, "demo", "--cases", "30", "--seed", "11")  # a day (and months) of visits
+        pending = outbox_of(coordinator)["pending"]
+        first = json.loads(laptop(coordinator, "sync", "--json").stdout)
         assert first["ok"] and first["sent_ops"] == pending and first["refused"] == []
-        assert outbox_of(idva) == {"acked": pending}
-        again = json.loads(laptop(idva, "sync", "--json").stdout)
+        assert first["new_cases"] == 0  # its own cases, confirmed by the hub
+        assert outbox_of(coordinator) == {"acked": pending}
+        again = json.loads(laptop(coordinator, "sync", "--json").stdout)
         assert again["sent_ops"] == 0 and again["received_cases"] == 0 and again["ok"]
+        mine = cases_of(coordinator)
 
-        mine = cases_of(idva)
-        coordinator = new_laptop(tmp_path, "coord", "coordinator")
-        enrol(hub, coordinator, user="Coordinator", role="coordinator", staff_code="COORD1")
-        pulled = json.loads(laptop(coordinator, "sync", "--json").stdout)
-        assert pulled["received_cases"] == len(mine) and pulled["ok"]
-        assert cases_of(coordinator) == mine
+        idva = new_laptop(tmp_path, "idva-one")
+        enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01", bcu="WEST")
+        pulled = laptop(idva, "sync")
+        ones = {k: v for k, v in mine.items() if v[0] == "IDVA01"}
+        assert ones and cases_of(idva) == ones
+        assert f"Received {len(ones)} new case(s) allocated to you." in pulled.stdout
 
         other = new_laptop(tmp_path, "idva-two")
         enrol(hub, other, user="IDVA Two", role="idva", staff_code="IDVA02", bcu="WEST")
@@ -132,7 +136,7 @@ def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path
         assert hub_kpi == json.loads(laptop(coordinator, "report", "kpi", "--json").stdout)
         assert hub_kpi["visits"] == len(hub_rows)
 
-        out = laptop(idva, "audit", "verify", "--json")
+        out = laptop(coordinator, "audit", "verify", "--json")
         report = json.loads(out.stdout)
         hub_device = [d for d in json.loads(hub.ok("devices", "--json").stdout)["devices"]
                       if d["device_id"] == device][0]
@@ -141,8 +145,8 @@ def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path
 
 def test_a_lost_reply_is_retried_with_identical_bytes_and_applied_once(tmp_path):
     with running_hub(tmp_path, "sqlite") as hub:
-        idva = new_laptop(tmp_path, "idva")
-        enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01")
+        idva = new_laptop(tmp_path, "idva", "coordinator")  # its demo cases go to several IDVAs
+        enrol(hub, idva, user="Coordinator One", role="coordinator", staff_code="COORD1")
         laptop(idva, "demo", "--cases", "8", "--seed", "4")
         pending = outbox_of(idva)["pending"]
         # The hub commits the bundle but its answer never arrives; then the connection is cut
@@ -161,8 +165,8 @@ def test_a_lost_reply_is_retried_with_identical_bytes_and_applied_once(tmp_path)
 
 def test_revocation_at_the_hub_wipes_the_laptop_on_its_next_sync(tmp_path):
     with running_hub(tmp_path, "sqlite") as hub:
-        idva = new_laptop(tmp_path, "idva")
-        device = enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01")
+        idva = new_laptop(tmp_path, "idva", "coordinator")  # its demo cases go to several IDVAs
+        device = enrol(hub, idva, user="Coordinator One", role="coordinator", staff_code="C0")
         laptop(idva, "demo", "--cases", "3")
         laptop(idva, "sync")
         hub.ok("revoke", device, "--reason", "laptop lost")
@@ -170,13 +174,14 @@ def test_revocation_at_the_hub_wipes_the_laptop_on_its_next_sync(tmp_path):
     assert out.returncode == 1 and "revoked" in out.stderr and "Traceback" not in out.stderr
     assert not Vault.exists(idva) and not (idva / "fieldapp.db").exists()
     assert not list(idva.glob("fieldapp.db*"))
-    laptop(idva, "init", "--user", "idva", "--role", "idva")  # a first-run folder again
+    laptop(idva, "init", "--user", "idva", "--role", "coordinator")  # a first-run folder again
 
 
 def test_usb_transfer_through_the_hubs_bundle_import(tmp_path):
     with running_hub(tmp_path, "sqlite") as hub:
-        idva = new_laptop(tmp_path, "idva")
-        enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01")
+        # Two coordinators' laptops (the demo's cases are allocated to several IDVAs).
+        idva = new_laptop(tmp_path, "idva", "coordinator")
+        enrol(hub, idva, user="Coordinator One", role="coordinator", staff_code="C0")
         coordinator = new_laptop(tmp_path, "coord", "coordinator")
         enrol(hub, coordinator, user="Coordinator", role="coordinator", staff_code="C1")
         laptop(idva, "demo", "--cases", "6", "--seed", "2")

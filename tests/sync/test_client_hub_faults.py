@@ -41,8 +41,10 @@ def sealed_bundles(vault: Path) -> int:
 def test_seeds_of_a_faulty_link_leave_the_hub_as_a_clean_run_would(tmp_path):
     faults: dict[str, int] = {}
     with running_hub(tmp_path, "sqlite") as hub:
-        idva = new_laptop(tmp_path, "idva")
-        enrol(hub, idva, user="IDVA One", role="idva", staff_code="IDVA01")
+        # A coordinator's laptop: the demo cases it makes are allocated to several IDVAs, which
+        # only a coordinator's device may do.
+        idva = new_laptop(tmp_path, "idva", "coordinator")
+        enrol(hub, idva, user="Coordinator One", role="coordinator", staff_code="COORD1")
         for seed in SEEDS:
             laptop(idva, "demo", "--cases", "3", "--seed", str(seed))
             with hub.proxy(seed=seed, fault_rate=0.6, max_faults=4, max_delay=0.2) as proxy:

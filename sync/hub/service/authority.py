@@ -6,6 +6,9 @@
   new case (``case``/``incident``/``tracker_row``) allocated to anyone but the device's own staff
   code.
 - A supervisor's device holds its team's cases read-only: every op it sends is refused.
+- From a device that is not a coordinator's, an op of a case the hub does not hold and whose
+  creation is not in the same bundle (or was refused) is refused too: the hub never holds ops
+  of a case it has no record of.
 
 A refused op is stored (``ops.refused`` holds the code) and never applied; the rest of its bundle
 applies. The receipt lists each with words the laptop shows the person.
@@ -20,11 +23,15 @@ from sync.protocol.models import Op
 
 ALLOCATION = "allocation_not_allowed"
 READ_ONLY = "read_only_device"
+NO_CASE = "case_not_created"
 
 WORDS = {
     ALLOCATION: "only a coordinator can allocate or re-allocate a case; this change was not "
                 "applied (the case stays with the IDVA the coordinator chose). Ask the "
                 "coordinator if it should move.",
+    NO_CASE: "this change belongs to a case the hub has no record of (its creation on this "
+             "laptop was refused: it was allocated to someone else); it was not applied. Ask "
+             "the coordinator to create and allocate the case.",
     READ_ONLY: "a supervisor's laptop holds its team's cases read-only; this change was not "
                "applied. Ask the case's IDVA or the coordinator to make it.",
 }
@@ -52,6 +59,27 @@ def _allocates(op: Op, *, own_code: str, case_known: bool) -> bool:
     if op.entity == "tracker_row" and not case_known:
         return (value.get("idva_code") or "") not in ("", own_code)
     return False
+
+
+_CREATES = ("incident", "case", "tracker_row")
+
+
+def refusals(device: Device, new_ops: list[Op], *, known_cases: set[str]) -> dict[str, Refusal]:
+    """op id -> why, for every op of ``new_ops`` (one bundle's, in order) the hub refuses."""
+    out: dict[str, Refusal] = {}
+    for op in new_ops:
+        why = refusal(device, op, case_known=op.case_id in known_cases)
+        if why is not None:
+            out[op.op_id] = why
+    if device.role == "coordinator":
+        return out
+    making = [op for op in new_ops if op.entity in _CREATES and op.case_id not in known_cases]
+    created = ({op.case_id for op in making if op.op_id not in out}
+               - {op.case_id for op in making if op.op_id in out})
+    for op in new_ops:
+        if op.op_id not in out and op.case_id not in known_cases and op.case_id not in created:
+            out[op.op_id] = Refusal(op.op_id, NO_CASE)
+    return out
 
 
 def refusal(device: Device, op: Op, *, case_known: bool) -> Refusal | None:

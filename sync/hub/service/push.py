@@ -250,12 +250,8 @@ def _apply(conn: Connection, keys: HubKeys, *, device: Device, payload: PushPayl
     quarantined = [op.op_id for op in new if hlc.too_far_ahead(op.hlc, hub_ms=now_ms)]
     held = set(quarantined)
     known_cases = _known_case_ids(conn, [op.case_id for op in new])
-    refused: dict[str, authority.Refusal] = {}
-    for op in new:
-        if op.op_id not in held:
-            why = authority.refusal(device, op, case_known=op.case_id in known_cases)
-            if why is not None:
-                refused[op.op_id] = why
+    refused = authority.refusals(device, [op for op in new if op.op_id not in held],
+                                 known_cases=known_cases)
     held.update(refused)
     rows = []
     for op in new:
