@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fieldapp.domain import clock
 from fieldapp.domain.enums import DEFAULT_POSITIVE_OUTCOMES, HOUR_BANDS, Bcu, TimeBand
+from fieldapp.tracker.chi2 import chi2_contingency
 from fieldapp.tracker.kpi_counts import KpiCounts, count_rows
 from fieldapp.tracker.row import REFERRAL_COLUMNS, ReferralDecision, SupportDecision, TrackerRow
 
@@ -48,9 +49,10 @@ class Pct(BaseModel):
 
 
 class ChiSquare(BaseModel):
-    """Pearson's chi-square test of independence (scipy.stats.chi2_contingency, its defaults:
-    Yates' correction applies only to a 2x2 table). ``min_expected`` below 5 means the p-value
-    should be read with caution; the report says so rather than hiding the figure."""
+    """Pearson's chi-square test of independence (:mod:`fieldapp.tracker.chi2`, as SciPy's
+    chi2_contingency with its defaults: Yates' correction applies only to a 2x2 table).
+    ``min_expected`` below 5 means the p-value should be read with caution; the report says
+    so rather than hiding the figure."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -272,8 +274,6 @@ def chi_square(tally: _Tally, keys: Iterable[str]) -> ChiSquare | None:
     used, table = contingency_table(tally, keys)
     if len(table) < 2 or any(sum(col) == 0 for col in zip(*table, strict=True)):
         return None
-    from scipy.stats import chi2_contingency  # heavy import, only when a report needs it
-
     try:
         result = chi2_contingency(table)
     except ValueError:
@@ -283,6 +283,6 @@ def chi_square(tally: _Tally, keys: Iterable[str]) -> ChiSquare | None:
         dof=int(result.dof),
         p_value=float(result.pvalue),
         n=sum(map(sum, table)),
-        min_expected=float(result.expected_freq.min()),
+        min_expected=result.min_expected,
         bands=tuple(key.split(":", 1)[1] for key in used),
     )
