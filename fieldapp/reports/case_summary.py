@@ -248,7 +248,10 @@ def _voice_entry(entry: VoiceEntryOut, by_id: dict[UUID, VoiceEntryOut], superse
                     else "corrects an earlier entry")
     if entry.entry_id in superseded:
         bits.append("superseded by a later correction")
-    return [safe_para(" · ".join(bits), theme.SMALL), gap(1), quote_block(entry.words, width)]
+    # Kept together: the line saying who recorded the words never ends a page without them (a
+    # long entry still splits: KeepTogether gives way when the group exceeds a page).
+    return [KeepTogether([safe_para(" · ".join(bits), theme.SMALL), gap(1),
+                          quote_block(entry.words, width)])]
 
 
 def _supervision(width: float) -> list[Flowable]:

@@ -17,7 +17,9 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -68,6 +70,26 @@ def london_date_time(value: datetime | None) -> str:
     return NOT_RECORDED if value is None else london_stamp(value)
 
 
+_CHROME = ParagraphStyle("fa-chrome", fontName=BODY, fontSize=7.5, leading=9,
+                         textColor=theme.MUTED)
+_CHROME_RIGHT = ParagraphStyle("fa-chrome-right", parent=_CHROME, alignment=TA_RIGHT)
+
+
+def _chrome_text(canv: Canvas, text: str, left: float, right: float, baseline: float, *,
+                 right_aligned: bool = False) -> None:
+    """One line of page chrome. A name or reference in another script goes through a Paragraph
+    (fallback fonts, shaping, right-to-left order), which the canvas's drawString cannot do."""
+    if text.isascii():
+        if right_aligned:
+            canv.drawRightString(right, baseline, text)
+        else:
+            canv.drawString(left, baseline, text)
+        return
+    para = safe_para(text, _CHROME_RIGHT if right_aligned else _CHROME)
+    _, height = para.wrap(right - left, 30)
+    para.drawOn(canv, left, baseline - height + _CHROME.fontSize)
+
+
 def _draw_chrome(canv: Canvas, setup: PageSetup, page: int, total: int) -> None:
     width, height = canv._pagesize
     left, right = MARGIN_X + FRAME_PADDING, width - MARGIN_X - FRAME_PADDING
@@ -78,13 +100,14 @@ def _draw_chrome(canv: Canvas, setup: PageSetup, page: int, total: int) -> None:
     canv.setFont(BODY, 7.5)
     canv.setFillColor(theme.MUTED)
     canv.drawString(left, height - 15.5 * mm, SERVICE)
-    canv.drawRightString(right, height - 15.5 * mm, one_line(setup.title, 80))
+    _chrome_text(canv, one_line(setup.title, 80), width / 2, right, height - 15.5 * mm,
+                 right_aligned=True)
     canv.setStrokeColor(theme.RULE)
     canv.setLineWidth(0.5)
     canv.line(left, height - 17.5 * mm, right, height - 17.5 * mm)
     canv.line(left, 16 * mm, right, 16 * mm)
     printed = f"Printed by {one_line(setup.printed_by, 60)} on {london_stamp(setup.printed_at)}"
-    canv.drawString(left, 12 * mm, printed)
+    _chrome_text(canv, printed, left, right - 30 * mm, 12 * mm)
     canv.drawRightString(right, 12 * mm, f"Page {page} of {total}")
     canv.setFillColor(theme.SLATE)
     canv.setFont(BOLD, 9)
@@ -99,15 +122,26 @@ def _canvas_class(setup: PageSetup) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self._marks: list[tuple[str, float, float]] = []
+
+        def bookmarkHorizontal(self, key: str, relativeX: float, relativeY: float,  # noqa: N802,N803
+                               **kw: Any) -> None:
+            # A page's PDF object exists only once it is really shown (in save), so the
+            # bookmark's place is kept with the page and set then.
+            left, top = self.absolutePosition(relativeX, relativeY)
+            self._marks.append((key, left, top))
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._held.append(dict(self.__dict__))
+            self._marks = []
             self._startPage()
 
         def save(self) -> None:
             total = len(self._held)
             for state in self._held:
                 self.__dict__.update(state)
+                for key, left, top in state["_marks"]:
+                    self.bookmarkHorizontalAbsolute(key, top, left=left)
                 _draw_chrome(self, setup, self._pageNumber, total)
                 super().showPage()
             super().save()
@@ -125,7 +159,7 @@ def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
         # Metadata stays generic: it is what file managers and search indexes show.
         title=one_line(setup.title, 80), author="fieldapp", subject=MARKING,
-        creator="fieldapp (Operation Provide)", lang="en-GB",
+        creator="fieldapp (Operation Provide)", lang="en-GB", displayDocTitle=1,
         initialFontName=BODY, initialFontSize=9.5,
     )
     doc.build(story, canvasmaker=_canvas_class(setup))
@@ -141,9 +175,21 @@ def frame_width(setup: PageSetup) -> float:
 
 class SectionHeading(Paragraph):
     """A heading with a thin rule under it, kept with what follows (one flowable, so the
-    rule can never be stranded at the foot of a page)."""
+    rule can never be stranded at the foot of a page). Each heading is also an entry in the
+    document outline (bookmarks), which the viewer shows when the file opens."""
+
+    def __init__(self, text: str, style: Any, *, outline: str) -> None:
+        super().__init__(text, style)
+        self.outline = outline
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        return []  # one line: it moves to the next page whole, and keeps its outline entry
 
     def draw(self) -> None:
+        key = f"section-{id(self)}"
+        self.canv.bookmarkHorizontal(key, 0, self.height + self.style.spaceBefore)
+        self.canv.addOutlineEntry(self.outline, key, level=0)
+        self.canv.showOutline()
         super().draw()
         self.canv.saveState()
         self.canv.setStrokeColor(theme.RULE)
@@ -153,7 +199,7 @@ class SectionHeading(Paragraph):
 
 
 def section(title: str) -> SectionHeading:
-    return SectionHeading(escape_text(title), theme.H1)
+    return SectionHeading(escape_text(title), theme.H1, outline=one_line(title, 80))
 
 
 def title_block(title: str, subtitle: str = "") -> list[Flowable]:

@@ -48,8 +48,11 @@ def escape_text(text: object) -> str:
 
 
 def safe_para(text: object, style: ParagraphStyle) -> Paragraph:
-    """A Paragraph that shows ``text`` literally, whatever it contains."""
-    return Paragraph(escape_text(text), style)
+    """A Paragraph that shows ``text`` literally, whatever it contains, in whatever script
+    (``scripts``: a font per script run, shaping, right-to-left order)."""
+    from fieldapp.reports.scripts import paragraph  # here: scripts needs the fonts registered
+
+    return paragraph(escape_text, clean_text(text), style)
 
 
 def one_line(text: object, limit: int = 120) -> str:
