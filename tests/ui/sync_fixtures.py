@@ -68,3 +68,16 @@ def small_bundle_hub(tmp_path: Path, max_bytes: int = 4096):  # noqa: ANN201 - a
                 assert running.stop() == 0, running.logs()
 
     return run()
+
+
+def window_sync(qtbot, window):  # noqa: ANN001, ANN201 - MainWindow -> SyncReport
+    """Sync from the window's Sync action and wait for the outcome; fail with the words shown
+    if it failed."""
+    controller, outcome = window.sync.controller, []
+    qtbot.waitUntil(lambda: controller.enrolled, timeout=10_000)  # the state is read first
+    controller.sync_finished.connect(lambda report: outcome.append(("finished", report)))
+    controller.sync_failed.connect(lambda words: outcome.append(("failed", words)))
+    window.sync.sync_action.trigger()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=60_000)
+    assert outcome[0][0] == "finished", outcome
+    return outcome[0][1]
