@@ -17,16 +17,18 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import env_info, rel_audit, rel_crash, rel_day, rel_props
+from bench import env_info, hub_reliability, rel_audit, rel_crash, rel_day, rel_props
 from bench.common import workdir
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "data" / "sample-tracker.csv"  # the tracker v1 spec's sample
 
 LONG = {"save_kills": 500, "import_kills": 50, "import_rows": 6_000, "import_batch": 500,
-        "profile": "reliability-long", "days": 2, "audit_positions": None, "audit_incidents": 50}
+        "profile": "reliability-long", "days": 2, "audit_positions": None, "audit_incidents": 50,
+        "hub_laptops": 200, "hub_seeds": 100, "hub_fuzz": 1000}
 QUICK = {"save_kills": 3, "import_kills": 2, "import_rows": 1_500, "import_batch": 250,
-         "profile": "reliability-short", "days": 1, "audit_positions": 4, "audit_incidents": 10}
+         "profile": "reliability-short", "days": 1, "audit_positions": 4, "audit_incidents": 10,
+         "hub_laptops": 20, "hub_seeds": 2, "hub_fuzz": 100}
 
 
 def must_be_zero(results: dict) -> dict[str, int]:
@@ -62,6 +64,8 @@ def must_be_zero(results: dict) -> dict[str, int]:
     }
     if a and not a.get("clean_chain_ok", True):
         figures["untampered chains reported broken"] = 1
+    figures.update(hub_reliability.zeros({k: results[k] for k in ("hub_load", "hub_seeds",
+                                                                  "hub_fuzz") if k in results}))
     return figures
 
 
@@ -162,6 +166,7 @@ def write_doc(path: Path, results: dict, zeros: dict[str, int], started: datetim
         f"detected: {a['tail_truncation_detected']} (not counted: see above)."
         + (f" Wrong: {'; '.join(a['wrong'])}." if a["wrong"] else ""),
         "",
+        *_hub_sections(results),
         "## Must-be-zero figures",
         "",
         "| figure | value |",
@@ -209,6 +214,12 @@ def main() -> int:
             ("imports", lambda: rel_crash.imports(_mk(work / "imports"), config["import_kills"],
                                                   rows=config["import_rows"], batch=config["import_batch"])),
             ("saves", lambda: rel_crash.saves(_mk(work / "saves"), config["save_kills"])),
+            ("hub_load", lambda: hub_reliability.load_with_faults(
+                work / "hub_load", laptops=config["hub_laptops"])),
+            ("hub_seeds", lambda: hub_reliability.fault_seeds(work / "hub_seeds",
+                                                              seeds=config["hub_seeds"])),
+            ("hub_fuzz", lambda: hub_reliability.fuzz(work / "hub_fuzz",
+                                                      total=config["hub_fuzz"])),
         ]
         for name, step in steps:
             (work / name).mkdir(parents=True, exist_ok=True)
@@ -226,6 +237,54 @@ def main() -> int:
     bad = {k: v for k, v in zeros.items() if v}
     print("must-be-zero figures: " + ("all zero" if not bad else json.dumps(bad)))
     return 1 if bad else 0
+
+
+def _hub_sections(results: dict) -> list[str]:
+    load, seeds, fuzz = (results.get(k) or {} for k in ("hub_load", "hub_seeds", "hub_fuzz"))
+    if not load:
+        return []
+    out = ["## The hub under load and faults", "",
+           hub_reliability.SUMMARY, "",
+           "| backend | laptops | hub processes | ops sealed | ops on the hub | bundles | "
+           "syncs retried | SIGKILLs / restarts | backends terminated | proxy faults | "
+           "lost | duplicated | laptops differing from the hub | stuck | seconds |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for backend, f in load.items():
+        proxy = sum(v for k, v in f.get("proxy", {}).items() if k not in ("pass", "connections"))
+        out.append(
+            f"| {backend} | {f['laptops']} | {f['hub_processes']} | {f['ops_sealed']:,} | "
+            f"{f['ops_stored']:,} | {f['bundles']:,} | {f['retried_syncs']} | {f['sigkill']} / "
+            f"{f['restarts']} | {f.get('backends_terminated', 'n/a')} | {proxy} | "
+            f"{f['ops_lost_must_be_zero']} | {f['ops_sealed_twice_must_be_zero']} | "
+            f"{f['laptops_differing_from_hub_must_be_zero']} | "
+            f"{f['laptops_stuck_must_be_zero']} | {f['seconds']} |")
+    out += ["", "Each laptop's pages chained without a gap (gaps: "
+            + ", ".join(f"{b} {f['page_gaps_must_be_zero']}" for b, f in load.items())
+            + "); every receipt accounts for each op of its bundle once (applied, quarantined or "
+            "refused; wrong: " + ", ".join(f"{b} {f['receipts_not_accounting_each_op_once_must_be_zero']}"
+                                           for b, f in load.items()) + ").", ""]
+    if seeds:
+        faults = seeds.get("faults", {})
+        out += [f"Fault proxy between a real laptop (vault, `fieldapp sync`) and the hub: "
+                f"{seeds.get('seeds', 0)} seeds, faults "
+                + ", ".join(f"{k} {v}" for k, v in sorted(faults.items()))
+                + f"; operations on the hub {seeds.get('ops')}, laptop outbox {seeds.get('outbox')}; "
+                f"test failed: {seeds.get('failed_must_be_zero')}.", ""]
+    if fuzz:
+        out += ["### Generated bad requests (schemathesis)", "",
+                "| backend | requests | signed | answers by status | 5xx | refusals not JSON "
+                "error+message | refusals quoting the request | rows changed | not serving "
+                "after |", "|---|---|---|---|---|---|---|---|---|"]
+        for backend, f in fuzz.items():
+            out.append(f"| {backend} | {f['requests']:,} | {f['signed']} | "
+                       + ", ".join(f"{k}: {v}" for k, v in f["by_status"].items())
+                       + f" | {f['server_errors_must_be_zero']} | "
+                       f"{f['refusals_not_json_with_error_and_message_must_be_zero']} | "
+                       f"{f['refusals_quoting_the_request_must_be_zero']} | "
+                       f"{f['rows_changed_must_be_zero']} | "
+                       f"{f['hub_not_serving_afterwards_must_be_zero']} |")
+        out.append("")
+    return out
 
 
 def _mk(path: Path) -> Path:
