@@ -19,6 +19,7 @@ from fieldapp.services.sync.run import sync_now
 from fieldapp.settings import Settings
 from fieldapp.ui.main_window import MainWindow
 from fieldapp.ui.models import board_model as bm
+from fieldapp.ui.sync.words import UNREACHABLE
 
 
 def _sync(context) -> None:
@@ -89,4 +90,22 @@ def test_a_conflict_is_shown_resolved_with_a_reason_and_cleared_everywhere(qtbot
     assert conflicts.open_conflicts(store=coord.store) == []
     flags = safety_flags.case_flags(store=coord.store, case_id=case.case_id)
     assert flags.do_not_contact is False
+
+    # The hub goes away: the status bar says so and what to do, a second request while the
+    # sync runs waits for it (never two at once), and the periodic sync backs off.
+    hub.stop()
+    controller, started, failed = window.sync.controller, [], []
+    controller.sync_started.connect(lambda: started.append(1))
+    controller.sync_failed.connect(failed.append)
+    before = controller.interval_ms()
+    window.sync.sync_action.trigger()
+    assert controller.running and controller.sync_now("again")  # queued behind the running one
+    assert window.sync.sync_action.text() == "Cancel &sync"
+    qtbot.waitUntil(lambda: bool(failed), timeout=60_000)
+    assert len(started) == 1 and failed[0] == UNREACHABLE
+    assert controller.interval_ms() == 2 * before
+    qtbot.waitUntil(lambda: len(failed) == 2, timeout=60_000)  # the queued one ran after it
+    assert len(started) == 2 and controller.interval_ms() == 4 * before
+    qtbot.waitUntil(lambda: window.sync_status.text() == "Last sync attempt just now did not "
+                    f"finish · all changes synced · {UNREACHABLE}", timeout=10_000)
     window.close()
