@@ -65,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
+        # Only options and no command (``fieldapp --debug``): what there is to run, on stdout.
+        # A command group without its action (``fieldapp audit``) is a usage error.
+        if getattr(args, "command", None) is None:
+            parser.print_help(sys.stdout)
+            return errors.OK
         parser.print_help(sys.stderr)
         return errors.USAGE
     _setup_logging(args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,20 @@ def open_vault(folder: Path) -> vault_mod.Vault:
         raise IntegrityError(f"the vault's key file is damaged or was edited: {exc}") from None
 
 
+def backoff_refusal(wait_seconds: float) -> LockedError:
+    """The refusal while the wrong-passphrase back-off runs: no passphrase was tried, and when
+    the next try is allowed (seconds from now and the local clock time)."""
+    wait = max(1, math.ceil(wait_seconds))
+    at = (datetime.now().astimezone() + timedelta(seconds=wait)).strftime("%H:%M:%S")
+    return LockedError(
+        f"not tried: after several failed attempts in a row the next try is allowed in "
+        f"{wait} s (at {at}): wait until then. Nothing was opened or changed.")
+
+
 def unlock(vault: vault_mod.Vault, passphrase_file: str | None) -> None:
     wait = vault.backoff_remaining()
     if wait > 0:
-        raise LockedError(f"too many wrong passphrases: wait {math.ceil(wait)} s and try again")
+        raise backoff_refusal(wait)
     secret = read_passphrase(passphrase_file)
     try:
         vault.unlock(secret)
@@ -37,8 +48,8 @@ def unlock(vault: vault_mod.Vault, passphrase_file: str | None) -> None:
             f"wrong passphrase; nothing was opened or changed. Next try allowed in "
             f"{math.ceil(exc.wait_seconds)} s. Lost it? A coordinator can run 'fieldapp recover'."
         ) from None
-    except vault_mod.BackoffActive as exc:
-        raise LockedError(f"too many wrong passphrases: wait {math.ceil(exc.wait_seconds)} s") from None
+    except vault_mod.BackoffActive as exc:  # another process failed meanwhile
+        raise backoff_refusal(exc.wait_seconds) from None
     except vault_mod.VaultTampered as exc:
         raise IntegrityError(f"the vault's key file is damaged or was edited: {exc}") from None
     finally:

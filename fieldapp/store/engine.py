@@ -21,6 +21,11 @@ from fieldapp.store.types import UtcDateTime
 log = logging.getLogger(__name__)
 
 PRAGMAS = (
+    # SQLCipher writes every failure ("ERROR CORE sqlcipher_page_cipher: hmac check failed ...")
+    # to stderr by default (cipher_log_level WARN): a user's terminal, before the app's own
+    # message. The level is process-wide; what failed is reported through the app's errors and
+    # its redacting log instead. First, so it is set before any page is read.
+    "PRAGMA cipher_log_level = NONE",
     "PRAGMA cipher_compatibility = 4",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
