@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from fieldapp.domain import clock
@@ -116,18 +118,39 @@ def _short_time(value: datetime) -> str:
     return f"{clock.to_london(value):%d %b %Y %H:%M}"
 
 
+_REF_STYLE = ParagraphStyle("fa-dense-ref", parent=theme.DENSE, splitLongWords=0)
+_CELL_PADDING = 8  # data_table's left + right padding
+_REF_MAX_SHARE = 0.3
+
+
+def _fit_column(widths: list[float], refs: Sequence[str], width: float) -> ParagraphStyle:
+    """Widen the reference column (first) to its longest reference, taking the room from the
+    last (free text) column, so a reference is never broken across lines: a supervisor reads
+    it out or types it into the app. Only a reference longer than 30% of the page may break."""
+    need = max((stringWidth(ref, theme.DENSE.fontName, theme.DENSE.fontSize) for ref in refs),
+               default=0.0) + _CELL_PADDING + 1
+    if need > _REF_MAX_SHARE * width:
+        return theme.DENSE
+    extra = max(0.0, need - widths[0])
+    widths[0] += extra
+    widths[-1] -= extra
+    return _REF_STYLE
+
+
 def _cases(cases: Sequence[CaseloadCase], width: float) -> list[Flowable]:
     out: list[Flowable] = [section(f"Cases ({len(cases):,})")]
     if not cases:
         return [*out, safe_para("No case lines were included.", theme.BODY_STYLE)]
     header = ["Case ref", "Pseudonym", "IDVA", "Police visit", "24-hour clock", "Risk",
               "MARAC", "Next action"]
-    shares = (0.11, 0.10, 0.10, 0.12, 0.13, 0.07, 0.11, 0.26)
-    body = [[c.case_ref, c.pseudonym, c.idva, _short_time(c.police_visit_at), c.clock_text,
+    widths = [s * width for s in (0.11, 0.10, 0.10, 0.12, 0.13, 0.07, 0.11, 0.26)]
+    ref_style = _fit_column(widths, [c.case_ref for c in cases], width)
+    body = [[safe_para(c.case_ref, ref_style), c.pseudonym, c.idva,
+             _short_time(c.police_visit_at), c.clock_text,
              label(c.risk_level) if c.risk_level else "", c.marac_status, c.next_action]
             for c in cases]
     flags = [i for i, c in enumerate(cases) if c.clock_state in _ATTENTION]
-    table = data_table(header, body, [s * width for s in shares], dense=True, flag_rows=flags)
+    table = data_table(header, body, widths, dense=True, flag_rows=flags)
     note_text = "Times are UK local time."
     if flags:
         note_text += " Shaded rows: the 24-hour visit is overdue, due within 4 hours, or missed."

@@ -16,6 +16,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.textlabels import Label
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fieldapp.reports import theme
 from fieldapp.reports.fonts import BODY, BOLD
@@ -41,6 +42,42 @@ def _format(value: float | None, percent: bool) -> str:
     if value is None:
         return "–"
     return f"{value:.1f}%" if percent else f"{value:,.0f}"
+
+
+_LABEL_SIZE = 7
+_LABEL_GAP = 3
+
+
+def _text_width(text: str, size: float) -> float:
+    return max((stringWidth(line, BODY, size) for line in text.split("\n")), default=0.0)
+
+
+def _fit_bar_labels(chart: VerticalBarChart, text: list[list[str]], data: list[list[float]],
+                    top: float, bar: float) -> None:
+    """Value labels wider than their bar would run into their neighbours' (many quarters times
+    several BCUs): turn them upright, inside the bar when it is tall enough (white on the bar's
+    colour), else just above it."""
+    widest = max((_text_width(t, _LABEL_SIZE) for row in text for t in row), default=0.0)
+    if widest + _LABEL_GAP <= bar + chart.barSpacing:
+        return
+    for row, values in enumerate(data):
+        for col, value in enumerate(values):
+            label = chart.barLabels[(row, col)]
+            label.angle = 90
+            height = chart.height * value / top if top else 0.0
+            if height >= _text_width(text[row][col], _LABEL_SIZE) + 2 * _LABEL_GAP:
+                label.boxAnchor, label.nudge, label.fillColor = "e", -_LABEL_GAP, theme.WHITE
+            else:
+                label.boxAnchor, label.nudge = "w", _LABEL_GAP
+
+
+def _fit_category_labels(cats: object, slot: float) -> None:
+    """Category names wider than their slot are set at a slant so they do not touch."""
+    names = getattr(cats, "categoryNames", None) or []
+    widest = max((_text_width(name, 7.5) for name in names), default=0.0)
+    if widest + 4 > slot:
+        cats.labels.angle, cats.labels.boxAnchor = 30, "ne"  # type: ignore[attr-defined]
+        cats.labels.textAnchor = "end"  # type: ignore[attr-defined]
 
 
 def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series], width: float,
@@ -110,11 +147,14 @@ def bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series]
     text = labels or [[_format(v, percent) for v in values] for _, values in series]
     chart.barLabelFormat = "values"
     chart.barLabelArray = [list(text[i]) for i in order]
-    chart.barLabels.fontName, chart.barLabels.fontSize = BODY, 7
+    chart.barLabels.fontName, chart.barLabels.fontSize = BODY, _LABEL_SIZE
     chart.barLabels.fillColor = theme.SLATE
     chart.barLabels.nudge = 6
     chart.barLabels.boxAnchor = "w" if horizontal else "s"
     chart.barLabels.dx = 0
+    if not horizontal:
+        _fit_bar_labels(chart, chart.barLabelArray, data, top, bar)
+        _fit_category_labels(cats, slot)
     drawing.add(chart)
     if len(series) > 1:
         legend = Legend()
