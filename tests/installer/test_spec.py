@@ -9,6 +9,7 @@ with hashes in the lock."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -54,11 +55,13 @@ def spec() -> dict[str, object]:
     return spec_literals()
 
 
-def app_sources() -> list[tuple[Path, str]]:
-    return [(path, path.read_text(encoding="utf-8")) for path in sorted(APP.rglob("*.py"))]
+@functools.cache
+def app_sources() -> tuple[tuple[Path, str], ...]:
+    return tuple((path, path.read_text(encoding="utf-8")) for path in sorted(APP.rglob("*.py")))
 
 
-def qt_modules_used() -> set[str]:
+@functools.cache
+def qt_modules_used() -> frozenset[str]:
     """PySide6 modules the app imports, statically or by name through importlib."""
     used: set[str] = set()
     for path, text in app_sources():
@@ -72,7 +75,7 @@ def qt_modules_used() -> set[str]:
                 names = [node.value] if re.fullmatch(r"PySide6\.Qt\w+", node.value) else []
             used.update(name.split(".")[1] for name in names
                         if name.startswith("PySide6.") and name.split(".")[1].startswith("Qt"))
-    return used
+    return frozenset(used)
 
 
 def resource_folders_opened() -> set[str]:
