@@ -105,7 +105,8 @@ class BoardPage(QWidget):
         header.setSectionsClickable(True)
         header.sectionClicked.connect(self._sort_by)
         widths = {bm.COL_STATE: 8, bm.COL_TIME_LEFT: 9, bm.COL_POLICE_REF: 8, bm.COL_CASE: 5.5,
-                  bm.COL_BCU: 4.5, bm.COL_DISTRICT: 6.5, bm.COL_ALLOCATED: 6.5}
+                  bm.COL_BCU: 4.5, bm.COL_DISTRICT: 6.5, bm.COL_ALLOCATED: 6.5,
+                  bm.COL_POLICE_VISIT: 13}
         for col, width in widths.items():
             header.resizeSection(col, em(self, width))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
