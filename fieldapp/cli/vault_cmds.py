@@ -37,8 +37,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="the new vault passphrase (else FIELDAPP_NEW_PASSPHRASE or a prompt)")
     p.set_defaults(func=cmd_recover)
 
-    p = sub.add_parser("demo", parents=[common], help="fill the vault with fictional cases")
+    p = sub.add_parser("demo", parents=[common], help="fill the vault with fictional cases, "
+                       "or --remove them")
     p.add_argument("--cases", type=int, default=200, metavar="N")
+    p.add_argument("--remove", action="store_true",
+                   help="remove every demonstration case and its traces (audit-logged); real "
+                   "cases are untouched")
     p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_demo)
 
@@ -173,6 +177,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from fieldapp.services import demo
 
+    if args.remove:
+        return _remove_demo(args)
     if args.cases < 1 or args.cases > 100_000:
         raise UsageError("--cases must be between 1 and 100000")
     from fieldapp.services import identity
@@ -182,6 +188,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with store.uow() as uow:
             demo.fill_demo(uow=uow, cases=args.cases, me=me, seed=args.seed)
     print(f"Added {args.cases} fictional demo cases (police references start with DEMO).")
+    return 0
+
+
+def _remove_demo(args: argparse.Namespace) -> int:
+    from fieldapp.services import demo_removal
+
+    with opened_store(_folder(args), args.passphrase_file) as (_vault, store):
+        with store.uow() as uow:
+            removed = demo_removal.remove_demo_cases(uow=uow)
+            uow.commit()
+    if removed:
+        print(f"Removed {removed} demonstration cases and everything recorded on them; the audit "
+              "log records the removal. Real cases were not touched.")
+    else:
+        print("There are no demonstration cases in this vault; nothing was changed.")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Synthetic, plainly fictional cases so the app can be tried without real data.
 
-Names are drawn from an obviously invented list and every police reference starts with DEMO.
+Names are drawn from an obviously invented list and every police reference starts with DEMO-,
+the mark :mod:`fieldapp.services.demo_removal` removes them by.
 Gaps and decisions follow the shape of the evaluation (most visits within a day; acceptance
 higher for quicker visits and earlier in the day) so the board and dashboard look like a service.
 """
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 
 from fieldapp.domain import records as r
 from fieldapp.domain.clock import LONDON, utc_now
+from fieldapp.domain.demo import DEMO_PREFIX
 from fieldapp.domain.enums import (
     DISTRICTS,
     Bcu,
@@ -83,7 +85,7 @@ def fill_demo(*, uow: UnitOfWork, cases: int = 200, me: str | None = "IDVA01",
             police_at = now - timedelta(days=rng.uniform(2, 180), hours=rng.uniform(0, 23))
         allocated = me if me and (i < pending or rng.random() < 0.3) else rng.choice(IDVAS)
         summary = capture.create_incident(uow=uow, now=now, incident=r.IncidentIn(
-            police_ref=f"DEMO-{police_at:%Y%m%d}-{i:05d}", bcu=bcu, district=district,
+            police_ref=f"{DEMO_PREFIX}{police_at:%Y%m%d}-{i:05d}", bcu=bcu, district=district,
             police_visit_at=police_at, officers=[f"PC{rng.randint(1000, 9999)}"],
             victim_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} (demo)", allocated_to=allocated,
         ))
