@@ -228,6 +228,15 @@ class MainWindow(QMainWindow):
         self.show_board()
         self.board.focus_search()
 
+    def refresh_after_change(self) -> None:
+        """After a change made outside the pages (a tracker import, demo data removed): the
+        board reads again, and the dashboard too if it was opened."""
+        if self._is_locked:
+            return
+        self.board.refresh()
+        if self._dashboard is not None:
+            self._dashboard.refresh()
+
     def _refresh(self) -> None:
         if self.pages.currentWidget() is self.board:
             self.board.refresh()
@@ -264,9 +273,10 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if self._is_locked:
             return
-        dialog = SettingsDialog(self._settings, self)
+        dialog = SettingsDialog(self._settings, self, context=self._context)
         self._prepare_dialog(dialog)
         dialog.settings_saved.connect(self._settings_saved)
+        dialog.staff_code_changed.connect(lambda _code: self.board.staff_code_changed())
         dialog.open()
 
     def _settings_saved(self, settings: Settings) -> None:

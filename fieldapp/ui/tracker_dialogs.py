@@ -41,6 +41,9 @@ def import_tracker(parent: QWidget, context: AppContext | None) -> None:
     prepare_dialog(dialog, parent)
     dialog.import_finished.connect(
         lambda report, source: show_import_report(parent, report, source))
+    refresh = getattr(parent, "refresh_after_change", None)  # the main window's board, dashboard
+    if callable(refresh):
+        dialog.import_finished.connect(lambda _report, _source: refresh())
     dialog.open()
 
 
