@@ -186,16 +186,20 @@ def one_backend(work: Path, backend: str, *, visits: int, noop_runs: int,
                 push_s = time.perf_counter() - start
                 log(f"{backend}: pushed {visits} visits ({ops} ops, {len(bodies)} bundles) "
                     f"in {push_s:.2f} s")
+                refused = sum(len(x.receipt.get("refused") or []) for x in pusher.sent)
                 out.update(ops=ops, bundles=len(bodies), push_s=round(push_s, 3),
+                           refused_ops=refused,
                            push_visits_per_s=round(visits / push_s, 1),
                            sealed_mb=round(sum(map(len, bodies)) / 2**20, 1))
                 restorer = _enrolled(hub, db, "IDVA Bench laptop two", "IDB01")
                 start = time.perf_counter()
                 restorer.pull()
                 restore_s = time.perf_counter() - start
-                assert len(restorer.held) == visits, len(restorer.held)
+                # Every case the hub holds in the laptop's scope (the scope hash matched); a case
+                # whose allocating op the hub refused is not in it (see docs/benchmarks.md).
+                held = len(restorer.held)
                 out.update(restore_s=round(restore_s, 3), pages=len(restorer.pages),
-                           restore_visits_per_s=round(visits / restore_s, 1))
+                           restored_cases=held, restore_visits_per_s=round(held / restore_s, 1))
                 small = _enrolled(hub, db, "IDVA Bench small", "IDB02")
                 small.new_case()
                 small.new_case()

@@ -25,7 +25,7 @@ def test_hub_sync_bench_at_a_tiny_size(tmp_path: Path) -> None:
     assert r["visits"] == 40 and r["ops"] == 40 * 7 and r["push_visits_per_s"] > 0
     assert r["restore_visits_per_s"] > 0 and r["pages"] >= 1
     assert r["driver_floor_s"] > 0 and r["discard_floor_s"] > 0
-    assert r["noop_big"]["held"] == 40 and r["noop_small"]["held"] == 2
+    assert r["noop_big"]["held"] == r["restored_cases"] > 0 and r["noop_small"]["held"] == 2
     assert 0 < r["noop_floor"]["median_ms"] and 0 < r["noop_big"]["p95_ms"]
     fleet = r["fleet_3"]
     assert fleet["errors"] == 0 and fleet["bundles"] > 0 and 0 < fleet["hub_peak_rss_mb"] < 2000

@@ -11,6 +11,7 @@ what each laptop holds is the hub's view of its scope (same cases, revs and op i
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,10 +59,19 @@ def test_fifty_laptops_at_once_some_through_a_faulty_link(tmp_path: Path, backen
         faults = dict(proxy.counts)
         for lap in fleet.laptops:
             lap.close()
+        status = json.loads(hub.ok("status", "--json").stdout)
     print(figures, faults)
     assert_clean(figures)
     assert figures["laptops"] == 50 and figures["bundles"] >= 50
     assert sum(v for k, v in faults.items() if k != "pass") > 0, faults
+    # fieldapp-hub status: every device, its last sync and the cursor the hub last handed it.
+    assert status["devices"]["active"] == 50 and status["ops"] == figures["ops_stored"]
+    assert status["quarantined_ops"] == figures["quarantined"] and status["database_bytes"] > 0
+    shown = {d["device_id"]: d for d in status["last_syncs"]}
+    assert {lap.device_id: (shown[lap.device_id]["last_cursor"], shown[lap.device_id]["last_seq"])
+            for lap in fleet.laptops} == {lap.device_id: (lap.cursor, len(lap.sent))
+                                          for lap in fleet.laptops}
+    assert all(d["last_seen"] for d in status["last_syncs"])
     # The hub's log lines (stderr and logs/hub.log) hold none of the names and numbers pushed.
     logs = hub.logs() + (hub.data_dir / "logs" / "hub.log").read_text(encoding="utf-8")
     assert '"event":"request"' in logs.replace(" ", "")
