@@ -160,6 +160,10 @@ def _render_all(folder: Path, out: Path, scale: float) -> list[Path]:
     tasks.wait_for_all()
     if vault.is_unlocked:
         vault.lock()
+    if scale == 1:  # allocation board, sync status, resolve screen, devices (a real hub)
+        from fieldapp.ui.screenshots_sync import render_sync_scenes
+
+        render_sync_scenes(folder.parent / "sync", save=save, spin=spin, logical=logical)
     return written
 
 

@@ -218,12 +218,17 @@ class DevicesPage(QWidget):
                 "%1", row.revoked_reason or "")
             last = words.ago(row.last_seen, now) if row.last_seen else self.tr("never")
             enrolled = row.enrolled_at.astimezone().strftime("%d %b %Y") if row.enrolled_at else ""
-            cells = (row.device_id, row.user, row.role.title(), row.staff_code, row.bcu.title(),
+            cells = (row.device_id, row.user, self._role_word(row.role), row.staff_code,
+                     row.bcu.title(),
                      state, last, enrolled)
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self._selection_changed()
         self.devices_loaded.emit(len(rows))
+
+    def _role_word(self, role: str) -> str:
+        return {"idva": self.tr("IDVA"), "supervisor": self.tr("Supervisor"),
+                "coordinator": self.tr("Coordinator")}.get(role, role)
 
     def selected_device(self) -> admin.DeviceRow | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

@@ -44,7 +44,7 @@ class ResolveDialog(QDialog):
         self.setWindowTitle(self.tr("Resolve a conflict"))
         self._context = context
         self._conflict = conflict
-        heading = QLabel(self.tr("%1 of case %2 (police ref %3)").replace(
+        heading = QLabel(self.tr("%1 — case %2 (police ref %3)").replace(
             "%1", conflict.field_label).replace("%2", conflict.pseudonym).replace(
             "%3", conflict.police_ref), self)
         heading.setFont(scaled_font(self, 1.2, bold=True))
@@ -65,7 +65,7 @@ class ResolveDialog(QDialog):
             radio = QRadioButton(self.tr("Keep this value"), frame)
             radio.setAccessibleName(self.tr("Keep %1").replace("%1", side.label))
             self.choices.addButton(radio, index)
-            value = QLabel(side.label, frame)
+            value = QLabel(f"{conflict.field_label}: {side.label}", frame)
             value.setFont(scaled_font(self, 1.15, bold=True))
             value.setWordWrap(True)
             who = QLabel(self.tr("Changed by %1\n%2").replace("%1", side.by).replace(
