@@ -196,6 +196,8 @@ def main() -> int:
     p.add_argument("--import-kills", type=int)
     p.add_argument("--out", help="default docs/reliability.md (nothing written for --quick unless given)")
     p.add_argument("--workdir")
+    p.add_argument("--only-hub", action="store_true",
+                   help="only the hub's checks; their section of the report is replaced in place")
     args = p.parse_args()
     config = dict(QUICK if args.quick else LONG)
     if args.save_kills is not None:
@@ -221,6 +223,8 @@ def main() -> int:
             ("hub_fuzz", lambda: hub_reliability.fuzz(work / "hub_fuzz",
                                                       total=config["hub_fuzz"])),
         ]
+        if args.only_hub:
+            steps = [step for step in steps if step[0].startswith("hub_")]
         for name, step in steps:
             (work / name).mkdir(parents=True, exist_ok=True)
             t = time.perf_counter()
@@ -231,7 +235,11 @@ def main() -> int:
     zeros = must_be_zero(results)
     seconds = time.perf_counter() - t0
     out = args.out or (None if args.quick else str(ROOT / "docs" / "reliability.md"))
-    if out:
+    if out and args.only_hub:
+        zeros = hub_reliability.zeros(results)
+        merge_hub_section(Path(out), results, zeros, started, seconds)
+        print(f"updated the hub section of {out}")
+    elif out:
         write_doc(Path(out), results, zeros, started, load, seconds)
         print(f"wrote {out}")
     bad = {k: v for k, v in zeros.items() if v}
@@ -285,6 +293,31 @@ def _hub_sections(results: dict) -> list[str]:
                        f"{f['hub_not_serving_afterwards_must_be_zero']} |")
         out.append("")
     return out
+
+
+HUB_HEADING = "## The hub under load and faults"
+
+
+def merge_hub_section(path: Path, results: dict, zeros: dict[str, int], started: datetime,
+                      seconds: float) -> None:
+    """Replace (or add, before the must-be-zero table) the hub's section of an existing report,
+    leaving the other checks' sections as their last full run wrote them."""
+    section = _hub_sections(results) + [
+        f"Hub checks run on their own (`python -m bench.reliability --only-hub`) at "
+        f"{started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min; must-be-zero figures all zero: "
+        f"{'yes' if not any(zeros.values()) else 'NO: ' + json.dumps({k: v for k, v in zeros.items() if v})}.",
+        ""]
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else ["# Reliability", ""]
+    if HUB_HEADING in lines:
+        start = lines.index(HUB_HEADING)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+                   len(lines))
+        lines[start:end] = section
+    else:
+        at = next((i for i, line in enumerate(lines) if line == "## Must-be-zero figures"),
+                  len(lines))
+        lines[at:at] = section
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _mk(path: Path) -> Path:
