@@ -39,7 +39,7 @@ test-system-deps:
 		else as_root=; fi; \
 		if [ -n "$$as_root" ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "make test: installing $(DBUS_NEEDED) for the OS-lock and spreadsheet tests"; \
-			apt_install() { $$as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dbus libreoffice-calc; }; \
+			apt_install() { $$as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dbus libreoffice-calc fonts-dejavu-core; }; \
 			apt_install >/dev/null 2>&1 || { $$as_root apt-get update -qq >/dev/null && apt_install >/dev/null; }; \
 		fi; \
 		have || { echo "make test: $(DBUS_NEEDED) are missing and could not be installed: install them (e.g. sudo apt-get install dbus libreoffice-calc) and run make test again" >&2; exit 1; }; \
