@@ -74,6 +74,9 @@ def font_runs(text: str, base_font: str) -> list[tuple[str | None, str]]:
         face = current
         if not (chunk and _sticks(ch) and fonts.covers(current or base_font, codepoint)):
             face = _script_font(codepoint, bold)
+            if face is not None and not fonts.covers(fonts.script_font(face), codepoint) and (
+                    fonts.covers(base_font, codepoint)):
+                face = None  # a character the script's font lacks but the base font has
             if face is None and not fonts.covers(base_font, codepoint):
                 # Another script (a symbol, Hindi...): any of our fonts that has the glyph.
                 face = next((f for f in _FALLBACKS if fonts.covers(fonts.script_font(f),

@@ -185,3 +185,25 @@ def test_the_rendered_page_shows_ink_where_each_script_is(summary: bytes, tmp_pa
                        int(right * scale) + 1, int((page.get_height() - bottom) * scale) + 1)
                 darkest = image.crop(box).getextrema()[0]
                 assert darkest < 128, f"no ink for {language} at {box} on page {page_no + 1}"
+
+
+def test_word_order_follows_the_bidirectional_algorithm() -> None:
+    from fieldapp.reports.scripts import visual_order
+
+    assert visual_order(["He", "said", "مرحبا", "بالعالم", "twice"], rtl_base=False) == [
+        0, 1, 3, 2, 4]
+    assert visual_order(["مرحبا", "بالعالم"], rtl_base=True) == [1, 0]
+    # A number and a Latin word inside a right-to-left sentence keep their own place.
+    assert visual_order(["وہ", "3", "بار", "BBC", "آیا"], rtl_base=True) == [4, 3, 2, 1, 0]
+    assert visual_order(["only", "latin"], rtl_base=False) == [0, 1]
+
+
+def test_each_script_run_gets_its_font_and_neutrals_stay_in_their_run() -> None:
+    from fieldapp.reports import fonts
+    from fieldapp.reports.scripts import font_runs
+
+    runs = font_runs("Zoë مرحبا، 12 નમસ્તે ਸਤਿ 中文。", fonts.BODY)
+    assert runs == [(None, "Zoë "), (fonts.ARABIC, "مرحبا، 12 "), (fonts.GUJARATI, "નમસ્તે "),
+                    (fonts.GURMUKHI, "ਸਤਿ "), (fonts.CJK, "中文。")]
+    assert font_runs("Łucja", fonts.BOLD) == [(None, "Łucja")]
+    assert font_runs("عائشہ", fonts.BOLD) == [(fonts.ARABIC_BOLD, "عائشہ")]
