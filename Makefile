@@ -86,7 +86,7 @@ bundle: $(BUNDLE_STAMP)
 	cp installer/linux/install.sh installer/linux/fieldapp.svg installer/fieldapp.desktop dist/fieldapp/
 
 # Builds, then runs the bundle's --version and --self-test with no Python on PATH; prints its
-# size and fails over 250 MB (about 3-4 minutes here, so not part of make test).
+# size and fails over 250 MB (2-4 minutes on 2 cores, so not part of make test).
 bundle-check: bundle
 	installer/check-bundle.sh dist/fieldapp 250
 
