@@ -1,6 +1,6 @@
 """Menus, toolbar and shortcuts of the main window.
 
-File: New incident (Ctrl+N), Import/Export tracker, Settings, Quit. Reports. View: Board
+File: New incident (Ctrl+N), Import/Export tracker, Remove demonstration data, Settings, Quit. Reports. View: Board
 (Ctrl+1), Dashboard (Ctrl+2), Find (Ctrl+F), Refresh (F5). Lock (Ctrl+L) works from any window
 of the app, including an open dialog. Ctrl+S belongs to the case page.
 
@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QToolButton, QWidget
 
-from fieldapp.ui import report_dialogs, tracker_dialogs
+from fieldapp.ui import demo_dialogs, report_dialogs, tracker_dialogs
 from fieldapp.ui.dialogs.common import em
 from fieldapp.ui.icons import icon
 
@@ -34,6 +34,7 @@ class ShellActions:
     new_incident: QAction
     import_tracker: QAction
     export_tracker: QAction
+    remove_demo: QAction
     settings: QAction
     quit: QAction
     view_board: QAction
@@ -89,6 +90,11 @@ def build_shell_actions(window: QMainWindow, *, handlers: dict[str, Callable[[],
         window, _tr("&Import tracker…"), tracker_dialogs.import_tracker, context, "import")
     a["export_tracker"] = _tracker_action(
         window, _tr("&Export tracker…"), tracker_dialogs.export_tracker, context, "export")
+    a["remove_demo"] = _action(window, _tr("Remove &demonstration data…"), None)
+    a["remove_demo"].setToolTip(_tr("Remove every demonstration case (references starting "
+                                    "DEMO-); real cases are not touched"))
+    a["remove_demo"].triggered.connect(lambda _c=False: demo_dialogs.remove_demo_data(
+        window, context()))
 
     bar = window.menuBar()
     file_menu = bar.addMenu(_tr("&File"))
@@ -97,6 +103,7 @@ def build_shell_actions(window: QMainWindow, *, handlers: dict[str, Callable[[],
     file_menu.addSeparator()
     file_menu.addAction(a["import_tracker"])
     file_menu.addAction(a["export_tracker"])
+    file_menu.addAction(a["remove_demo"])
     file_menu.addSeparator()
     file_menu.addAction(a["settings"])
     file_menu.addAction(a["lock"])

@@ -8,6 +8,7 @@ click there opens a case (``case_activated``).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from uuid import UUID
 
@@ -29,12 +30,16 @@ from PySide6.QtWidgets import (
 
 from fieldapp.domain.enums import Bcu, ClockState, Role
 from fieldapp.domain.records import CaseSummary
+from fieldapp.services import demo_removal
 from fieldapp.services.queries import BoardFilter
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import em, scaled_font
+from fieldapp.ui.dialogs.common import em, guarded, scaled_font
 from fieldapp.ui.icons import icon
 from fieldapp.ui.models import board_model as bm
 from fieldapp.ui.models.board_text import state_icon, state_word
+from fieldapp.ui.tasks import run_task
+
+log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
 PAGE_FIT_ROWS = bm.PAGE_SIZE
@@ -112,6 +117,15 @@ class BoardPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.activated.connect(self._activated)
 
+        # Demonstration cases are marked on every row by their DEMO- reference; this says so
+        # once, with the way to remove them.
+        self.demo_note = QLabel(self)
+        self.demo_note.setWordWrap(True)
+        self.demo_note.setObjectName("demoNote")
+        self.demo_note.setStyleSheet("#demoNote { background: #fff4ce; color: #3b2f00; "
+                                     "padding: 0.3em 0.6em; border-radius: 4px; }")
+        self.demo_note.hide()
+
         self.empty = QLabel(self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -135,6 +149,7 @@ class BoardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addWidget(self.demo_note)
         layout.addWidget(self.body, 1)
         for before, after in ((self.search, self.scope), (self.scope, self.bcu),
                               (self.bcu, self.state), (self.state, self.clear_button),
@@ -173,6 +188,7 @@ class BoardPage(QWidget):
         self.scope.setCurrentIndex(self.scope.findData(self._default_scope()))
         self.scope.blockSignals(False)
         self.model.attach(context.uow, self.current_filter())
+        self._count_demo()
 
     def detach(self) -> None:
         """On lock: drop every row and the search text (it may be a police reference)."""
@@ -182,11 +198,13 @@ class BoardPage(QWidget):
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
+        self.demo_note.hide()
         self.model.detach()
 
     def refresh(self, select: UUID | None = None) -> None:
         if self._context is not None:
             self.model.reload()
+            self._count_demo()
             if select is not None:
                 self.select_case(select)
 
@@ -309,6 +327,29 @@ class BoardPage(QWidget):
         case_id = index.data(bm.CaseIdRole)
         if case_id is not None:
             self.case_activated.emit(case_id)
+
+    def _count_demo(self) -> None:
+        context = self._context
+        if context is None:
+            return
+
+        def count() -> int:
+            with context.uow(read_only=True) as uow:
+                return demo_removal.count_demo_cases(uow=uow)
+
+        run_task(count, on_done=guarded(self, self._show_demo_note),
+                 on_error=lambda exc: log.error("demo count failed",
+                                                extra={"status": type(exc).__name__}))
+
+    def _show_demo_note(self, count: int) -> None:
+        if self._context is None or not count:
+            self.demo_note.hide()
+            return
+        self.demo_note.setText(self.tr(
+            "This vault holds %1 demonstration cases: fictional, with police references "
+            "starting DEMO-. File > Remove demonstration data takes them all off.").replace(
+                "%1", f"{count:,}"))
+        self.demo_note.show()
 
     # ---------------------------------------------------------------- feedback
     def _page_loaded(self, _count: int) -> None:
