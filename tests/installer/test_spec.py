@@ -183,3 +183,26 @@ def test_the_lock_pins_every_runtime_and_bundle_dependency_with_hashes():
     for absent in ("fastapi", "uvicorn", "psycopg", "pytest"):
         assert absent not in pinned
     assert "make bundle-lock" in text and "uv pip compile" in text
+
+
+# Plugins of the other desktops, absent from a Linux PySide6 wheel.
+OTHER_PLATFORM_PLUGINS = {"windows", "cocoa", "windowsprintersupport", "modernwindowsstyle",
+                          "windowsvistastyle", "macstyle"}
+
+
+def test_every_plugin_named_exists_in_pyside6_here_or_belongs_to_another_desktop(spec):
+    import sys
+
+    import PySide6
+    from PySide6.QtCore import QLibraryInfo
+
+    if not sys.platform.startswith("linux"):
+        return  # the names of the other desktops are checked on Linux, where CI runs
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    assert Path(PySide6.__file__).parent in folder.parents
+    shipped = {(p.parent.name, re.sub(r"^libq?|\.so$", "", p.name)) for p in folder.glob("*/*.so")}
+    for category, names in spec["QT_PLUGINS"].items():
+        for name in names:
+            assert (category, name) in shipped or name in OTHER_PLATFORM_PLUGINS, (
+                f"no Qt plugin {category}/{name} in this PySide6: a typo in the spec?")
+
