@@ -189,10 +189,13 @@ def _store_conflicts(conn: Connection, keys: HubKeys, found: dict[str, Any],
 
 
 def bump_cases(conn: Connection, keys: HubKeys, case_ids: list[str], *, now_ms: int,
-               opened: list[str] | None = None) -> dict[str, int]:
+               opened: list[str] | None = None,
+               fresh: dict[str, list[Op]] | None = None) -> dict[str, int]:
     """Give each case a new rev from the change counter (distinct, in case id order) and store
     its scope fields and conflicts from the replay of its current ops. Inside the writer's
-    transaction; ``opened`` collects the ids of conflicts this opened."""
+    transaction; ``opened`` collects the ids of conflicts this opened. ``fresh``: cases the hub
+    held nothing of before this transaction, with their ops, replayed from those instead of
+    reading back (and decrypting) the rows just inserted."""
     touched = sorted(set(case_ids))
     if not touched:
         return {}
@@ -205,7 +208,10 @@ def bump_cases(conn: Connection, keys: HubKeys, case_ids: list[str], *, now_ms: 
         before = {r.case_id: casedata.Scope(r.allocated_to, r.bcu, r.police_ref)
                   for r in conn.execute(select(cases).where(cases.c.case_id.in_(part)))}
         found = {}
-        for case_id, case_ops in casedata.case_ops(conn, keys, part).items():
+        given = {c: fresh[c] for c in part if fresh and fresh.get(c)}
+        stored = casedata.case_ops(conn, keys, [c for c in part if c not in given])
+        for case_id in part:
+            case_ops = given[case_id] if case_id in given else stored[case_id]
             tables = found[case_id] = casedata.tables_of(case_id, case_ops)
             # A case replay cannot rebuild keeps the scope it had (none if it is new).
             scope = (casedata.scope_of(tables) if tables is not None
@@ -274,7 +280,13 @@ def _apply(conn: Connection, keys: HubKeys, *, device: Device, payload: PushPayl
     # that made the change is sent the hub's copy again in place of its own.
     touched = [op.case_id for op in new if op.op_id not in held or op.case_id in known_cases]
     opened: list[str] = []
-    bump_cases(conn, keys, touched, now_ms=now_ms, opened=opened)
+    # A case the hub held no record of has no ops stored before this bundle that count (refused
+    # and quarantined ones never do): its applied ops are all here.
+    fresh: dict[str, list[Op]] = {}
+    for op in new:
+        if op.op_id not in held and op.case_id not in known_cases:
+            fresh.setdefault(op.case_id, []).append(op)
+    bump_cases(conn, keys, touched, now_ms=now_ms, opened=opened, fresh=fresh)
     receipt = seal.sign_statement({
         "type": "receipt", "bundle_id": header["bundle_id"], "device_id": device.device_id,
         "seq": header["seq"], "sha256": digest, "applied": len(new) - len(held),
