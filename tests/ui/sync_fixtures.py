@@ -16,7 +16,7 @@ from fieldapp.services.sync import enrol as enrol_service
 from fieldapp.ui.context import AppContext
 from fieldapp.vault import Vault
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "hub"))  # after tests/ui: its conftest first
 from hub_process import RunningHub, initialised_hub, running_hub, start_hub  # noqa: E402
 
 __all__ = ["RunningHub", "enrol", "hub_fixture", "laptop", "outbox", "running_hub",

@@ -120,6 +120,15 @@ def test_allocate_sync_visit_sync_export_with_the_status_bar_at_each_step(qtbot,
     assert countdown.endswith(" left") and countdown.startswith(("20 h", "21 h")), countdown
     assert iw.board.model.index(row, bm.COL_STATE).data() == "On time"
     assert not iw.sync.devices_action.isVisible()  # an IDVA's laptop
+    # An IDVA cannot move the case: the board's Allocate is refused in the service's words.
+    iw.board.table.setCurrentIndex(iw.board.proxy.index(row, 0))
+    refused = iw.sync.open_allocate()
+    refused.staff_code.setEditText("IDVA02")
+    qtbot.mouseClick(refused.allocate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: refused.allocate_button.isEnabled(), timeout=10_000)
+    assert refused.message.text().startswith("Only a coordinator's laptop can allocate")
+    refused.reject()
+    assert set(outbox(idva)) <= {"acked"}  # nothing was written
 
     # The IDVA records the visit; the sync follows the save by itself (debounced).
     iw.sync.controller.debounce.setInterval(1_500)
