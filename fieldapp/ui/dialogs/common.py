@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QSize
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -76,7 +76,11 @@ class FieldMessage(QFrame):
             self._text = QLabel(self)
             self._text.setWordWrap(True)
             self._text.setTextFormat(Qt.TextFormat.PlainText)
-            self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            # A new policy drops the height-for-width a wrapping label sets for itself, and the
+            # message then got one line's height however long it was (clipped): keep it.
+            policy.setHeightForWidth(True)
+            self._text.setSizePolicy(policy)
             layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
             layout.addWidget(self._text, 1)
         return self._icon, self._text
@@ -147,6 +151,14 @@ def set_enum_property(obj: QObject, name: str, keys: str) -> None:
         raise ValueError(f"{type(obj).__name__} has no {name} property taking {keys!r}")
 
 
+def keep_to_its_text(box: QWidget) -> None:
+    """A check box no wider than its box and words: stretched across a form (as some Qt
+    styles do) the blank to the right looked part of it but a click there did nothing."""
+    policy = box.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Maximum)
+    box.setSizePolicy(policy)
+
+
 def stacked(parent: QWidget, *widgets: QWidget) -> QWidget:
     """A field with its message (and hint) under it, as one form-row cell.
 
@@ -158,6 +170,9 @@ def stacked(parent: QWidget, *widgets: QWidget) -> QWidget:
     layout.setSpacing(em(parent, 0.25))
     for widget in widgets:
         layout.addWidget(widget)
+    # QFormLayout under-counts a wrapped message's height in a cell like this one (it leaves
+    # height-for-width to the window, which Qt does not do): the cell asks for it itself.
+    _HeightForWidth(box)
     return box
 
 
@@ -183,3 +198,49 @@ def guarded(owner: QObject, slot: Callable[[Any], None]) -> Callable[[Any], None
             slot(value)
 
     return call
+
+
+class _HeightForWidth(QObject):
+    """Keeps a window (or a form cell) at least as tall as its wrapped text needs at its width.
+
+    Qt sizes a window from its layout's minimum size, which leaves height-for-width out: a
+    wrapped label (a hint, a message shown after a refused submit) then gets one line's
+    height, or less, and is clipped, more so as fonts grow (125%, 150%). On every layout
+    request or resize the window's minimum height becomes what the layout needs for the width
+    it has (``totalHeightForWidth``), and the window grows to it.
+    """
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self._window = window
+        self._pending = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        window = getattr(self, "_window", None)  # None while __init__ runs (ChildAdded)
+        if watched is window and event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize,
+                                                  QEvent.Type.Show) and not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self._fit)  # after the layout has taken in the change
+        return False
+
+    def _fit(self) -> None:
+        self._pending = False
+        window = self._window
+        if not shiboken6.isValid(window):
+            return
+        layout = window.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        if window.isWindow():
+            layout.activate()
+        need = layout.totalHeightForWidth(window.width())
+        if need != window.minimumHeight():
+            window.setMinimumHeight(need)
+        if window.isWindow() and window.height() < need:
+            window.resize(window.width(), need)
+
+
+def fit_wrapped_text(window: QWidget) -> None:
+    """Call once a window's layout is built: its wrapped text is never clipped (see above)."""
+    _HeightForWidth(window)

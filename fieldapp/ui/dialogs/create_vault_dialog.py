@@ -38,7 +38,9 @@ from fieldapp.ui.dialogs.common import (
     Tone,
     centred_column,
     em,
+    fit_wrapped_text,
     guarded,
+    keep_to_its_text,
     scaled_font,
     stacked,
 )
@@ -137,6 +139,8 @@ class CreateVaultDialog(QDialog):
         self.demo = QCheckBox(self.tr("Start with demonstration data (fictional cases to try "
                                       "the board with)"), self)
         self.demo.setAccessibleName(self.tr("Start with demonstration data"))
+        for box in (self.demo, self.show_passphrase):
+            keep_to_its_text(box)
 
         self.busy = BusyRow(self)
         self.form_message = FieldMessage(None, self)
@@ -195,6 +199,7 @@ class CreateVaultDialog(QDialog):
         layout.addStretch(2)
         self._show_recovery_status()
         self.setMinimumWidth(em(self, 34))
+        fit_wrapped_text(self)
         for before, after in ((self.user, self.staff_code), (self.staff_code, self.role),
                               (self.role, self.passphrase), (self.passphrase, self.confirm),
                               (self.confirm, self.show_passphrase),

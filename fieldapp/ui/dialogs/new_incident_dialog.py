@@ -30,7 +30,15 @@ from fieldapp.domain.rules import parse
 from fieldapp.services import capture
 from fieldapp.services.identity import MAX_STAFF_CODE, normalise_staff_code, staff_code_problem
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em, guarded, scaled_font, stacked
+from fieldapp.ui.dialogs.common import (
+    BusyRow,
+    FieldMessage,
+    em,
+    fit_wrapped_text,
+    guarded,
+    scaled_font,
+    stacked,
+)
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE
 from fieldapp.ui.tasks import run_task
 
@@ -148,6 +156,7 @@ class NewIncidentDialog(QDialog):
         for before, after in zip(order, order[1:], strict=False):
             self.setTabOrder(before, after)
         self.setMinimumWidth(em(self, 34))
+        fit_wrapped_text(self)
         self.police_ref.setFocus()
 
     # ---------------------------------------------------------------- reading the form

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, stacked
+from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, keep_to_its_text, stacked
 
 _CTX = "ReportForm"
 MAX_TEXT = 200
@@ -84,6 +84,7 @@ class FormRows:
 
     def add_check(self, box: QCheckBox, accessible: str = "") -> None:
         box.setAccessibleName(accessible or plain(box.text()))
+        keep_to_its_text(box)
         self.layout.addRow("", box)
         self.order.append(box)
 

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.enums import Bcu
 from fieldapp.domain.errors import NotFound, RecordInvalid, UserFacingError
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, scaled_font
+from fieldapp.ui.dialogs.common import (
+    BusyRow,
+    FieldMessage,
+    Tone,
+    em,
+    fit_wrapped_text,
+    scaled_font,
+)
 from fieldapp.ui.dialogs.report_form import DisclosureFields, FormRows, PasswordFields, note
 from fieldapp.ui.dialogs.report_request import (
     BuiltReport,
@@ -107,6 +114,7 @@ class ReportOptionsDialog(QDialog):
         for before, after in zip(order, order[1:], strict=False):
             self.setTabOrder(before, after)
         self.setMinimumWidth(em(self, 36))
+        fit_wrapped_text(self)
         self.inputs[0].setFocus()
 
     # ---------------------------------------------------------------- per report

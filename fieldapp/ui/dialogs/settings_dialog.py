@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from fieldapp.services import identity
 from fieldapp.settings import Settings, save_settings
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em, guarded
+from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, em, fit_wrapped_text, guarded
 from fieldapp.ui.dialogs.unlock_window import APP_TITLE
 from fieldapp.ui.tasks import run_task
 
@@ -102,6 +102,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.setMinimumWidth(em(self, 24))
+        fit_wrapped_text(self)
 
     def submit(self) -> None:
         updated = self._settings.model_copy(update={"lock_minutes": self.lock_minutes.value()})

@@ -29,7 +29,14 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.errors import UserFacingError
 from fieldapp.services import tracker_export
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, scaled_font
+from fieldapp.ui.dialogs.common import (
+    BusyRow,
+    FieldMessage,
+    Tone,
+    em,
+    fit_wrapped_text,
+    scaled_font,
+)
 from fieldapp.ui.dialogs.report_form import DisclosureFields, FormRows, note
 from fieldapp.ui.tasks import run_task
 
@@ -119,6 +126,7 @@ class ExportTrackerDialog(QDialog):
         for before, after in zip(order, order[1:], strict=False):
             self.setTabOrder(before, after)
         self.setMinimumWidth(em(self, 34))
+        fit_wrapped_text(self)
         self.disclosure.recipient.setFocus()
 
     def fmt(self) -> str:

@@ -36,7 +36,7 @@ from fieldapp.domain.errors import UserFacingError
 from fieldapp.services import tracker_import
 from fieldapp.services.tracker_import import ImportReport
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import Tone, em, scaled_font
+from fieldapp.ui.dialogs.common import Tone, em, fit_wrapped_text, keep_to_its_text, scaled_font
 from fieldapp.ui.dialogs.report_form import hint, note
 from fieldapp.ui.tasks import run_task
 
@@ -117,6 +117,7 @@ class ImportTrackerDialog(QDialog):
 
         self.uk_dates = QCheckBox(self.tr("Dates are &UK day-first (31/01/2023 09:00)"), self)
         self.uk_dates.setAccessibleName(self.tr("UK day-first dates"))
+        keep_to_its_text(self.uk_dates)
         self.uk_dates.setAccessibleDescription(self.tr(
             "Tick when the sheet was saved by Excel with UK dates; otherwise dates must be ISO "
             "8601, such as 2023-01-31T09:00."))
@@ -166,6 +167,7 @@ class ImportTrackerDialog(QDialog):
         self.setTabOrder(self.choose_button, self.import_button)
         self.setTabOrder(self.import_button, self.cancel_button)
         self.setMinimumWidth(em(self, 32))
+        fit_wrapped_text(self)
         self._show_path()
         self.uk_dates.setFocus()
 

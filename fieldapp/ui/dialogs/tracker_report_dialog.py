@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.services.tracker_import import ImportReport
-from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, scaled_font
+from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, fit_wrapped_text, scaled_font
 from fieldapp.ui.dialogs.report_form import note, resize_within_screen
 from fieldapp.ui.models.import_report_model import (
     COL_LINE,
@@ -170,6 +170,7 @@ class ImportReportDialog(QDialog):
         self.setTabOrder(self.table, self.save_button)
         self.setTabOrder(self.save_button, self.close_button)
         resize_within_screen(self, em(self, 56), em(self, 38))
+        fit_wrapped_text(self)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

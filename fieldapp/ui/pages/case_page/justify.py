@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from fieldapp.ui.dialogs.common import em, fit_wrapped_text
 from fieldapp.ui.widgets import named
 
 
@@ -31,6 +32,12 @@ class JustificationDialog(QDialog):
         lay.addWidget(self.buttons)
         self.reason.textChanged.connect(self._enable)
         self._enable()
+        # Wide enough for its title (the window manager does not widen a dialog for it) and
+        # for the explanation to wrap on a few lines.
+        self.setMinimumWidth(max(em(self, 24),
+                                 self.fontMetrics().horizontalAdvance(self.windowTitle())
+                                 + em(self, 8)))
+        fit_wrapped_text(self)
 
     def _enable(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Save)
