@@ -192,7 +192,7 @@ def render_sync_scenes(work: Path, *, save: Callable, spin: Callable, logical: t
             resolve = conflicts_page.resolve_selected()
             sides = conflicts_page._rows[0].sides  # noqa: SLF001 - the IDVA's own side
             resolve.choose(next((i for i, side in enumerate(sides) if side.by == "IDVA01"), 0))
-            resolve.reason.setPlainText("Spoke to her this morning: she is happy to be "
+            resolve.reason.setPlainText("Spoke to them this morning: they are happy to be "
                                         "contacted on the safe number")
             resolve.adjustSize()
             save(iw, "sync-resolve-conflict", overlay=resolve)
