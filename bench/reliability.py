@@ -237,6 +237,7 @@ def main() -> int:
     out = args.out or (None if args.quick else str(ROOT / "docs" / "reliability.md"))
     if out and args.only_hub:
         zeros = hub_reliability.zeros(results)
+        print(json.dumps(results, default=str), flush=True)  # the whole figures, for the record
         merge_hub_section(Path(out), results, zeros, started, seconds)
         print(f"updated the hub section of {out}")
     elif out:
