@@ -51,6 +51,13 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (from /proc), in seconds: unlike wall time it
+    does not grow when other processes share the cores."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _enrolled(made: Any, db: Any, name: str, code: str, role: str = "idva"):  # noqa: ANN202
     from bench.sync_laptop import Plan, SimLaptop
     from sync.hub.service import enrol
@@ -111,7 +118,7 @@ def _driver_floor(backend: str, made: Any, work: Path) -> float:
     return seconds
 
 
-def _discard_floor(made: Any, bodies: list[bytes]) -> float:
+def _discard_floor(made: Any, bodies: list[bytes]) -> tuple[float, float]:
     from fieldapp.services.sync.client import HubClient
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
@@ -122,12 +129,13 @@ def _discard_floor(made: Any, bodies: list[bytes]) -> float:
         url = line.strip().rsplit(" ", 1)[-1]
         with HubClient(base_url=url, ca_pem=made.ca_pem) as client:
             client.call("GET", "/warm", signed=False)
+            cpu = cpu_seconds(proc.pid)
             start = time.perf_counter()
             for body in bodies:
                 answer = client.call("POST", "/v1/bundles", body=body, signed=False,
                                      headers={"Content-Type": "application/octet-stream"})
                 assert answer.status == 200
-            return time.perf_counter() - start
+            return time.perf_counter() - start, cpu_seconds(proc.pid) - cpu
     finally:
         proc.terminate()
         proc.wait(10)
@@ -181,25 +189,31 @@ def one_backend(work: Path, backend: str, *, visits: int, noop_runs: int,
                 pusher.seal_pending()
                 bodies = [s.body for s in pusher.sent]
                 pusher.client.call("GET", "/v1/health", signed=False)  # connection up
+                cpu = cpu_seconds(hub.process.pid)
                 start = time.perf_counter()
                 pusher.push()
                 push_s = time.perf_counter() - start
+                push_cpu = cpu_seconds(hub.process.pid) - cpu
                 log(f"{backend}: pushed {visits} visits ({ops} ops, {len(bodies)} bundles) "
                     f"in {push_s:.2f} s")
                 refused = sum(len(x.receipt.get("refused") or []) for x in pusher.sent)
                 out.update(ops=ops, bundles=len(bodies), push_s=round(push_s, 3),
-                           refused_ops=refused,
+                           refused_ops=refused, push_hub_cpu_s=round(push_cpu, 2),
+                           push_visits_per_hub_cpu_s=round(visits / max(push_cpu, 0.01), 1),
                            push_visits_per_s=round(visits / push_s, 1),
                            sealed_mb=round(sum(map(len, bodies)) / 2**20, 1))
                 restorer = _enrolled(hub, db, "IDVA Bench laptop two", "IDB01")
+                cpu = cpu_seconds(hub.process.pid)
                 start = time.perf_counter()
                 restorer.pull()
                 restore_s = time.perf_counter() - start
+                restore_cpu = cpu_seconds(hub.process.pid) - cpu
                 # Every case the hub holds in the laptop's scope (the scope hash matched); a case
                 # whose allocating op the hub refused is not in it (see docs/benchmarks.md).
                 held = len(restorer.held)
                 out.update(restore_s=round(restore_s, 3), pages=len(restorer.pages),
-                           restored_cases=held, restore_visits_per_s=round(held / restore_s, 1))
+                           restored_cases=held, restore_visits_per_s=round(held / restore_s, 1),
+                           restore_hub_cpu_s=round(restore_cpu, 2))
                 small = _enrolled(hub, db, "IDVA Bench small", "IDB02")
                 small.new_case()
                 small.new_case()
@@ -225,8 +239,9 @@ def one_backend(work: Path, backend: str, *, visits: int, noop_runs: int,
         finally:
             hub.stop()
         driver_s = _driver_floor(backend, made, work)
-        discard_s = _discard_floor(made, bodies)
+        discard_s, discard_cpu = _discard_floor(made, bodies)
     out.update(driver_floor_s=round(driver_s, 3), discard_floor_s=round(discard_s, 3),
+               discard_cpu_s=round(discard_cpu, 2),
                driver_ratio=round(push_s / driver_s, 2), discard_ratio=round(push_s / discard_s, 2))
     for n in fleets:
         out[f"fleet_{n}"] = _fleet(work / f"fleet{n}", backend, n)
@@ -268,3 +283,55 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _fmt_ms(d: dict[str, Any]) -> str:
+    return f"{d['median_ms']:.0f} ms median, {d['p95_ms']:.0f} ms p95"
+
+
+def section(result: dict[str, Any]) -> list[str]:
+    """The "Sync with the hub" section of docs/benchmarks.md (bench.run_all)."""
+    out = [__doc__.split("\n\n", 2)[2].strip(), "",
+           "| measure | " + " | ".join(result["backends"]) + " | target |",
+           "|---|" + "---|" * len(result["backends"]) + "---|"]
+    rows: list[tuple[str, Any, str]] = [
+        ("push and apply: visits/s (ops, bundles)", lambda r: f"**{r['push_visits_per_s']:,.0f}** "
+         f"({r['ops']:,} ops in {r['bundles']} bundles, {r['sealed_mb']} MiB, {r['push_s']:.1f} s)",
+         f">= {TARGET_VISITS_PER_S:,}"),
+        ("hub CPU for that push (visits per hub CPU-second)", lambda r:
+         f"{r['push_hub_cpu_s']:.1f} s ({r['push_visits_per_hub_cpu_s']:,.0f}); the discard "
+         f"handler's: {r['discard_cpu_s']:.1f} s", ""),
+        ("floor: the same rows through the driver, one transaction", lambda r:
+         f"{r['driver_floor_s']:.2f} s: hub {r['driver_ratio']:.1f}x", ""),
+        ("floor: the same bytes to a discard handler", lambda r:
+         f"{r['discard_floor_s']:.2f} s: hub **{r['discard_ratio']:.1f}x**",
+         f"<= {TARGET_FLOOR_RATIO:.0f}x"),
+        ("ops refused by the hub in that push", lambda r: f"{r.get('refused_ops', 0)}", "0"),
+        ("full restore onto a new laptop: visits/s", lambda r:
+         f"**{r['restore_visits_per_s']:,.0f}** ({r['restored_cases']:,} cases, {r['pages']} "
+         f"pages, {r['restore_s']:.1f} s; hub CPU {r['restore_hub_cpu_s']:.1f} s)",
+         f">= {TARGET_VISITS_PER_S:,}"),
+        ("no-op sync, laptop holding the 10,000 cases", lambda r: _fmt_ms(r["noop_big"]),
+         f"p95 < {TARGET_NOOP_MS} ms"),
+        ("no-op sync, laptop holding 2 cases", lambda r: _fmt_ms(r["noop_small"]),
+         f"p95 < {TARGET_NOOP_MS} ms"),
+        ("floor: GET /v1/health on the same connection", lambda r: _fmt_ms(r["noop_floor"]), ""),
+        ("hub peak RSS after the push and restore", lambda r: f"{r['hub_peak_rss_mb']:.0f} MiB", ""),
+    ]
+    for n in sorted({int(k.split("_")[1]) for r in result["backends"].values() for k in r
+                     if k.startswith("fleet_")}):
+        rows.append((f"{n} laptops at once: p95 per bundle, throughput, hub peak RSS, errors",
+                     lambda r, n=n: (lambda f: f"{f['p95_bundle_ms']:,.0f} ms; {f['ops_per_s']:,.0f} "
+                                     f"ops/s ({f['bundles']} bundles in {f['seconds']:.1f} s); "
+                                     f"{f['hub_peak_rss_mb']:.0f} MiB; errors {f['errors']}")(
+                         r[f"fleet_{n}"]), "errors 0"))
+    for label, cell, target in rows:
+        out.append(f"| {label} | " + " | ".join(cell(r) for r in result["backends"].values())
+                   + f" | {target} |")
+    out += ["", NOTES.strip()]
+    return out
+
+
+NOTES = """
+(The profile notes are written after the run that measured them: see below.)
+"""

@@ -23,18 +23,20 @@ ROOT = Path(__file__).resolve().parents[1]
 # (command name, module): run in this order, lightest first.
 BENCHES = (("save", "bench.save"), ("startup", "bench.startup"), ("board", "bench.board"),
            ("integrity", "bench.integrity"), ("import", "bench.import_"),
-           ("kpi_pdf", "bench.kpi_pdf"))
+           ("kpi_pdf", "bench.kpi_pdf"), ("hub_sync", "bench.hub_sync"))
 TITLES = {"save": "Save one complete visit", "startup": "Start to unlock window",
           "board": "Board, 50,000 cases: filter as you type",
           "integrity": "Open with the integrity check, 50,000 cases",
           "import": "Tracker import, 100,000 rows",
-          "kpi_pdf": "KPI report PDF, 100,000 visits"}
+          "kpi_pdf": "KPI report PDF, 100,000 visits",
+          "hub_sync": "Push and apply 10,000 visits to the hub (slower backend)"}
 BASELINES = {"save": "stdlib sqlite3, same rows, WAL + synchronous=FULL",
              "startup": "bare PySide6 QWidget child",
              "board": "the same page queries on a plain sqlite3 copy",
              "integrity": "the same open without the check",
              "import": "csv module parse of the same file",
-             "kpi_pdf": "compute_kpis over the same rows in memory"}
+             "kpi_pdf": "compute_kpis over the same rows in memory",
+             "hub_sync": "the same sealed bundles posted to a handler that discards them"}
 
 
 def run(module: str, quick: bool) -> tuple[dict | None, str, float]:
@@ -79,6 +81,12 @@ def table(results: dict[str, dict | None]) -> list[str]:
     return out
 
 
+def _hub_section(result: dict | None) -> list[str]:
+    from bench import hub_sync
+
+    return ["## Sync with the hub", "", *hub_sync.section(result), ""] if result else []
+
+
 def _integrity_section(result: dict | None) -> list[str]:
     from bench import integrity
 
@@ -101,6 +109,7 @@ def write_doc(path: Path, results: dict, started: datetime, load_before: str, se
         f"Targets met: {len(results) - len(missed)} of {len(results)}. Whole run: {seconds:.0f} s.",
         "",
         *_integrity_section(results.get("integrity")),
+        *_hub_section(results.get("hub_sync")),
         "## Machine",
         "",
         *env_info.lines(started, load_before),
