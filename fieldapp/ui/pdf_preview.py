@@ -88,7 +88,7 @@ class PdfPreview(QDialog):
                                         self.save_pdf)
         self.close_button = self._button(self.tr("Close"), "", None, self.reject)
         # Ctrl+= as well as Ctrl++: on a UK keyboard "+" needs Shift.
-        self.zoom_in_button.addAction(self._shortcut("Ctrl+=", self.zoom_in))
+        self._shortcut("Ctrl+=", self.zoom_in)
 
         bar = QHBoxLayout()
         bar.addWidget(heading)
@@ -128,13 +128,15 @@ class PdfPreview(QDialog):
         plain = text.replace("&", "").rstrip("…")
         button.setAccessibleName(plain)
         if shortcut is not None:
-            button.setShortcut(QKeySequence(shortcut))
+            # A dialog action, not button.setShortcut: that would replace the button's own
+            # Alt+letter from its "&" (Alt+S did nothing on "&Save…").
+            self._shortcut(shortcut, slot)
             button.setToolTip(f"{plain} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
-    def _shortcut(self, keys: str, slot) -> QAction:
+    def _shortcut(self, keys, slot) -> QAction:
         action = QAction(self)
         action.setShortcut(QKeySequence(keys))
         action.triggered.connect(lambda _checked=False: slot())

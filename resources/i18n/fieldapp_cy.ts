@@ -1498,7 +1498,7 @@ Recorded in the audit log as a disclosure to %3. The file is OFFICIAL-SENSITIVE.
     </message>
     <message>
         <location filename="../../fieldapp/ui/dialogs/report_options_dialog.py" line="115"/>
-        <source>Safe-contact details (the safe number, safe times and how to reach her) never appear in a case summary.</source>
+        <source>Safe-contact details (the safe number, safe times and how to reach the victim) never appear in a case summary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1528,7 +1528,7 @@ Recorded in the audit log as a disclosure to %3. The file is OFFICIAL-SENSITIVE.
     </message>
     <message>
         <location filename="../../fieldapp/ui/dialogs/report_options_dialog.py" line="128"/>
-        <source>Required when her words are included; recorded in the audit log.</source>
+        <source>Required when the victim&apos;s words are included; recorded in the audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1623,7 +1623,7 @@ Recorded in the audit log as a disclosure to %3. The file is OFFICIAL-SENSITIVE.
     </message>
     <message>
         <location filename="../../fieldapp/ui/dialogs/report_options_dialog.py" line="190"/>
-        <source>Say why her own words are included: the reason is recorded in the audit log.</source>
+        <source>Say why the victim&apos;s own words are included: the reason is recorded in the audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -12,8 +12,9 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -149,6 +150,18 @@ def set_enum_property(obj: QObject, name: str, keys: str) -> None:
     """
     if not obj.setProperty(name, keys):
         raise ValueError(f"{type(obj).__name__} has no {name} property taking {keys!r}")
+
+
+def extra_shortcut(window: QWidget, button: QAbstractButton, keys: QKeySequence | str) -> QAction:
+    """``keys`` (Ctrl+Return, Ctrl+S) also press ``button``, which keeps its own Alt+letter
+    from the "&" in its text: ``button.setShortcut`` would replace that one."""
+    action = QAction(window)
+    action.setShortcut(QKeySequence(keys))
+    action.triggered.connect(
+        lambda _checked=False: button.animateClick() if button.isEnabled()
+        and button.isVisible() else None)
+    window.addAction(action)
+    return action
 
 
 def keep_to_its_text(box: QWidget) -> None:

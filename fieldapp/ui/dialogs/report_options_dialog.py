@@ -32,6 +32,7 @@ from fieldapp.ui.dialogs.common import (
     FieldMessage,
     Tone,
     em,
+    extra_shortcut,
     fit_wrapped_text,
     scaled_font,
 )
@@ -91,7 +92,7 @@ class ReportOptionsDialog(QDialog):
                                               QDialogButtonBox.ButtonRole.AcceptRole)
         self.build_button.setAccessibleName(self.tr("Preview PDF"))
         self.build_button.setToolTip(self.tr("Build the report and show it (Ctrl+Enter)"))
-        self.build_button.setShortcut(QKeySequence("Ctrl+Return"))
+        extra_shortcut(self, self.build_button, QKeySequence("Ctrl+Return"))
         self.build_button.setDefault(True)
         self.cancel_button = buttons.addButton(self.tr("Cancel"),
                                                QDialogButtonBox.ButtonRole.RejectRole)
@@ -120,8 +121,8 @@ class ReportOptionsDialog(QDialog):
     # ---------------------------------------------------------------- per report
     def _case_rows(self) -> None:
         self._intro = [note(self, self.tr(
-            "Safe-contact details (the safe number, safe times and how to reach her) never "
-            "appear in a case summary."), Tone.INFO)]
+            "Safe-contact details (the safe number, safe times and how to reach the victim) "
+            "never appear in a case summary."), Tone.INFO)]
         self.case_ref = QLineEdit(self)
         self.case_ref.setMaxLength(64)
         self.case_ref.setPlaceholderText(self.tr("pseudonym or police reference, e.g. C-1A2B3C"))
@@ -133,7 +134,8 @@ class ReportOptionsDialog(QDialog):
         self.voice_reason.setMaxLength(200)
         self.voice_reason.setEnabled(False)
         self.rows.add(self.tr("&Why include them"), self.voice_reason,
-                      self.tr("Required when her words are included; recorded in the audit log."),
+                      self.tr("Required when the victim's words are included; recorded in the audit "
+                              "log."),
                       self.tr("Reason for including the victim's own words"))
         self.include_voice.toggled.connect(self._voice_toggled)
         self.inputs += [self.case_ref, self.include_voice, self.voice_reason]
@@ -150,10 +152,10 @@ class ReportOptionsDialog(QDialog):
             self.case_ref.setText(pseudonym)
 
     def _voice_toggled(self, checked: bool) -> None:
+        # Focus stays on the box: Tab then goes to the reason, as it reads (moving focus there
+        # at once made the next Tab skip it).
         self.voice_reason.setEnabled(checked)
-        if checked:
-            self.voice_reason.setFocus()
-        else:
+        if not checked:
             self.rows.messages[self.voice_reason].clear_message()
 
     def _caseload_rows(self) -> None:
@@ -195,8 +197,8 @@ class ReportOptionsDialog(QDialog):
             voice = self.include_voice.isChecked()
             if voice and not self.voice_reason.text().strip():
                 self.rows.error(self.voice_reason, self.tr(
-                    "Say why her own words are included: the reason is recorded in the audit "
-                    "log."))
+                    "Say why the victim's own words are included: the reason is recorded in the "
+                    "audit log."))
                 ok = False
             same = self._case_id is not None and reference == self._case_shown
             return {"case_id": self._case_id if same else None, "case_reference": reference,

@@ -34,6 +34,7 @@ from fieldapp.ui.dialogs.common import (
     FieldMessage,
     Tone,
     em,
+    extra_shortcut,
     fit_wrapped_text,
     scaled_font,
 )
@@ -104,7 +105,7 @@ class ExportTrackerDialog(QDialog):
                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setAccessibleName(self.tr("Export"))
         self.export_button.setToolTip(self.tr("Choose where to save, then export (Ctrl+Enter)"))
-        self.export_button.setShortcut(QKeySequence("Ctrl+Return"))
+        extra_shortcut(self, self.export_button, QKeySequence("Ctrl+Return"))
         self.export_button.setDefault(True)
         self.cancel_button = buttons.addButton(self.tr("Cancel"),
                                                QDialogButtonBox.ButtonRole.RejectRole)

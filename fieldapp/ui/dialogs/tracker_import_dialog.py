@@ -36,7 +36,14 @@ from fieldapp.domain.errors import UserFacingError
 from fieldapp.services import tracker_import
 from fieldapp.services.tracker_import import ImportReport
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.dialogs.common import Tone, em, fit_wrapped_text, keep_to_its_text, scaled_font
+from fieldapp.ui.dialogs.common import (
+    Tone,
+    em,
+    extra_shortcut,
+    fit_wrapped_text,
+    keep_to_its_text,
+    scaled_font,
+)
 from fieldapp.ui.dialogs.report_form import hint, note
 from fieldapp.ui.tasks import run_task
 
@@ -145,7 +152,7 @@ class ImportTrackerDialog(QDialog):
         self.import_button.setAccessibleName(self.tr("Import"))
         self.import_button.setDefault(True)
         self.import_button.setToolTip(self.tr("Start the import (Ctrl+Enter)"))
-        self.import_button.setShortcut(QKeySequence("Ctrl+Return"))
+        extra_shortcut(self, self.import_button, QKeySequence("Ctrl+Return"))
         self.cancel_button = self.buttons.addButton(self.tr("Cancel"),
                                                     QDialogButtonBox.ButtonRole.RejectRole)
         self.cancel_button.setAccessibleName(self.tr("Cancel"))

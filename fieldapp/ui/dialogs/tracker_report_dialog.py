@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.services.tracker_import import ImportReport
-from fieldapp.ui.dialogs.common import FieldMessage, Tone, em, fit_wrapped_text, scaled_font
+from fieldapp.ui.dialogs.common import (
+    FieldMessage,
+    Tone,
+    em,
+    extra_shortcut,
+    fit_wrapped_text,
+    scaled_font,
+)
 from fieldapp.ui.dialogs.report_form import note, resize_within_screen
 from fieldapp.ui.models.import_report_model import (
     COL_LINE,
@@ -159,7 +166,7 @@ class ImportReportDialog(QDialog):
                                              QDialogButtonBox.ButtonRole.ActionRole)
         self.save_button.setAccessibleName(self.tr("Save report"))
         self.save_button.setToolTip(self.tr("Save the rejected rows and warnings as CSV (Ctrl+S)"))
-        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        extra_shortcut(self, self.save_button, QKeySequence.StandardKey.Save)
         self.close_button = buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         self.close_button.setAccessibleName(self.tr("Close"))
         self.close_button.setDefault(True)

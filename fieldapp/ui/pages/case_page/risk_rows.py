@@ -11,7 +11,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QLabel,
+    QRadioButton,
+    QScrollArea,
+    QWidget,
+)
 
 from fieldapp.domain.enums import RiskAnswer
 from fieldapp.domain.risk import RISK_TOPICS
@@ -102,9 +109,25 @@ class RiskTable(QWidget):
 
     def _advance(self, index: int) -> None:
         if index + 1 < len(self.rows):
-            self.rows[index + 1].focus_target().setFocus(Qt.FocusReason.TabFocusReason)
+            target = self.rows[index + 1].focus_target()
         elif self._after_last is not None:
-            self._after_last().setFocus(Qt.FocusReason.TabFocusReason)
+            target = self._after_last()
+        else:
+            return
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+        # setFocus does not scroll (only Tab through the scroll area does): keep the question
+        # just answered and the next one in view, or answering by key ran off the screen.
+        area = self._scroll_area()
+        if area is not None:
+            margin = self.fontMetrics().height() * 3
+            area.ensureWidgetVisible(self.rows[index].focus_target(), 0, margin)
+            area.ensureWidgetVisible(target, 0, margin)
+
+    def _scroll_area(self) -> QScrollArea | None:
+        widget = self.parentWidget()
+        while widget is not None and not isinstance(widget, QScrollArea):
+            widget = widget.parentWidget()
+        return widget
 
     def answers(self) -> list[RiskAnswer | None]:
         return [row.answer() for row in self.rows]
