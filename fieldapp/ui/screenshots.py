@@ -54,7 +54,7 @@ def _render_all(folder: Path, out: Path, scale: float) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     import fieldapp.ui.qt_compat  # noqa: F401 - before any Qt call
-    from fieldapp.services import demo
+    from fieldapp.services import demo, identity
     from fieldapp.settings import Settings
     from fieldapp.store import Store
     from fieldapp.ui import tasks
@@ -99,16 +99,20 @@ def _render_all(folder: Path, out: Path, scale: float) -> list[Path]:
     if scale == 1:
         wizard = CreateVaultDialog(folder)
         wizard.show()
-        wizard.user.setText("IDVA01")
+        wizard.user.setText("Jo Example")
+        wizard.staff_code.setText("IDVA01")
         wizard.passphrase.setText(PASSPHRASE)
         wizard.confirm.setText(PASSPHRASE)
         wizard.demo.setChecked(True)
         save(wizard, "01-create-vault")
         wizard.close()
 
-    vault = Vault.create(folder, passphrase=bytearray(PASSPHRASE.encode()), user="IDVA01",
+    vault = Vault.create(folder, passphrase=bytearray(PASSPHRASE.encode()), user="Jo Example",
                          role="idva")
     store = Store.open(vault)
+    with store.uow() as uow:  # "My cases" are the cases allocated to the staff code
+        identity.set_own_staff_code(uow=uow, code="IDVA01")
+        uow.commit()
     with store.uow() as uow:
         demo.fill_demo(uow=uow, cases=60, me="IDVA01", seed=7)
     vault.lock()
