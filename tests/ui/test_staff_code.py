@@ -87,3 +87,13 @@ def test_a_new_incident_is_allocated_to_the_staff_code_never_a_name(qtbot, conte
     with qtbot.waitSignal(dialog.incident_created, timeout=10_000) as created:
         dialog.submit()
     assert created.args[0].allocated_to == "IDVA03"  # stored as codes compare
+
+
+def test_a_real_incident_cannot_take_the_demonstration_prefix(qtbot, context):
+    dialog = NewIncidentDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.police_ref.setText("demo-20260101-00001")
+    dialog.bcu.setCurrentIndex(0)
+    dialog.submit()
+    assert "DEMO-" in dialog.problem_text("police_ref")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.domain import records as r
+from fieldapp.domain.demo import is_demo_ref
 from fieldapp.domain.enums import DISTRICTS, Bcu, Role
 from fieldapp.domain.errors import Problem, RecordInvalid, UserFacingError
 from fieldapp.domain.rules import parse
@@ -204,9 +205,17 @@ class NewIncidentDialog(QDialog):
             return
         try:
             data = self.form_data()
+            problems = []
+            if is_demo_ref(data["police_ref"].strip().upper()):
+                # The prefix marks demonstration cases, which "Remove demonstration data" takes
+                # off: a real case must not carry it.
+                problems.append(Problem("police_ref", self.tr(
+                    "cannot start with DEMO-: that marks the fictional demonstration cases")))
             if staff_code_problem(data["allocated_to"]):
-                raise RecordInvalid([Problem("allocated_to", self.tr(
-                    "must be a staff code such as IDVA02: letters and digits, no spaces"))])
+                problems.append(Problem("allocated_to", self.tr(
+                    "must be a staff code such as IDVA02: letters and digits, no spaces")))
+            if problems:
+                raise RecordInvalid(problems)
             data["allocated_to"] = normalise_staff_code(data["allocated_to"])
             incident = parse(r.IncidentIn, data)
         except RecordInvalid as invalid:
