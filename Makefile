@@ -88,7 +88,7 @@ bundle: $(BUNDLE_STAMP)
 # Builds, then runs the bundle's --version and --self-test with no Python on PATH; prints its
 # size and fails over 250 MB (2-4 minutes on 2 cores, so not part of make test).
 bundle-check: bundle
-	installer/check-bundle.sh dist/fieldapp 250
+	installer/check-bundle.sh dist/fieldapp
 
 # Regenerate the lock after changing dependencies in pyproject.toml (uv in its own venv).
 bundle-lock:

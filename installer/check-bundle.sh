@@ -12,8 +12,10 @@
 set -eu
 
 bundle=${1:?usage: check-bundle.sh BUNDLE_DIR [SIZE_LIMIT_MB]}
-limit=${2:-250}
 here=$(cd "$(dirname "$0")/.." && pwd)
+# The limit is the spec's SIZE_LIMIT_MB unless given.
+limit=${2:-$(sed -n 's/^SIZE_LIMIT_MB = \([0-9]*\).*/\1/p' "$here/installer/fieldapp.spec")}
+[ -n "$limit" ] || { echo "bundle-check: no SIZE_LIMIT_MB in installer/fieldapp.spec" >&2; exit 1; }
 program=fieldapp
 [ -x "$bundle/$program" ] || { echo "bundle-check: no $bundle/$program: run make bundle first" >&2; exit 1; }
 

@@ -84,6 +84,12 @@ def resource_folders_opened() -> set[str]:
     return {match for _, text in app_sources() for match in pattern.findall(text)}
 
 
+def test_size_limit_is_the_issues_250_mb_and_the_check_reads_it(spec):
+    assert spec["SIZE_LIMIT_MB"] == 250
+    script = (ROOT / "installer" / "check-bundle.sh").read_text(encoding="utf-8")
+    assert "SIZE_LIMIT_MB" in script and "fieldapp.spec" in script
+
+
 def test_every_resource_folder_the_code_opens_and_the_repository_holds_is_bundled(spec):
     bundled = set(spec["RESOURCE_FOLDERS"])
     opened = resource_folders_opened()
