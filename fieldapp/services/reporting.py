@@ -72,8 +72,21 @@ def kpi_pdf(*, uow: UnitOfWork, flt: KpiFilter | None, filters_text: str,
         period = (f"{clock.to_london(report.period_from):%d %b %Y} to "
                   f"{clock.to_london(report.period_to):%d %b %Y}")
     return render_kpi_report(KpiReportInput(kpis=report, printed_by=uow.actor,
-                                            printed_at=now or utc_now(), filters=filters_text,
+                                            printed_at=now or utc_now(),
+                                            filters=_demo_noted(uow, filters_text),
                                             period=period), encrypt=encrypt)
+
+
+def _demo_noted(uow: UnitOfWork, text: str) -> str:
+    """The printed filter line, saying so while the vault holds demonstration cases (they
+    count in the figures until ``fieldapp demo --remove``; each one's reference starts DEMO-)."""
+    from fieldapp.services.demo_removal import count_demo_cases
+
+    count = count_demo_cases(uow=uow)
+    if not count:
+        return text
+    note = f"includes {count} demonstration cases (fictional, references DEMO-)"
+    return f"{text}; {note}" if text else note.capitalize()
 
 
 def caseload_input(*, uow: UnitOfWork, idva: str | None = None, now: datetime | None = None
@@ -131,7 +144,8 @@ def caseload_input(*, uow: UnitOfWork, idva: str | None = None, now: datetime | 
     rows = [CaseloadRow(idva=who, open_cases=c[0], overdue_24h=c[1], high_risk=c[2],
                         marac_pending=c[3], actions_due=c[4]) for who, c in sorted(counts.items())]
     return CaseloadInput(rows=rows, printed_by=uow.actor, printed_at=now,
-                         filters=f"IDVA {idva}" if idva else "All IDVAs", cases=details)
+                         filters=_demo_noted(uow, f"IDVA {idva}" if idva else "All IDVAs"),
+                         cases=details)
 
 
 def _next_actions(state: ClockState, risk: orm.RiskAssessment | None, marac_pending: bool) -> list[str]:

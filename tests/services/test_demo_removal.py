@@ -7,12 +7,23 @@ exactly the real figures, leaves no row of theirs in any table, and is in the au
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+from pypdf import PdfReader
+
 from fieldapp.domain import records as r
-from fieldapp.services import audit_ops, capture, demo, demo_removal, drafts, tracker_import
+from fieldapp.services import (
+    audit_ops,
+    capture,
+    demo,
+    demo_removal,
+    drafts,
+    reporting,
+    tracker_import,
+)
 from fieldapp.services.kpi import vault_kpis
 from fieldapp.services.reporting import caseload_input
 from fieldapp.services.tracker_rows import tracker_rows
@@ -30,6 +41,15 @@ def _figures(store) -> tuple:
         kpis = vault_kpis(uow=uow)
         caseload = caseload_input(uow=uow, now=NOW).model_dump()["rows"]
     return rows, kpis, caseload
+
+
+def _pdf_text(store) -> str:
+    """The KPI and caseload PDFs' text, as a reader of them sees it."""
+    with store.uow() as uow:
+        pdfs = [reporting.kpi_pdf(uow=uow, flt=None, filters_text="All BCUs", now=NOW),
+                reporting.caseload_pdf(uow=uow, idva=None, now=NOW)]
+    return " ".join(" ".join((page.extract_text() or "").split())
+                    for data in pdfs for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def _real_cases(store, sample_tracker) -> None:
@@ -90,12 +110,14 @@ def test_removal_gives_back_exactly_the_real_figures(store, sample_tracker):
         drafts.save_draft(uow=uow, key=f"case:{some}", payload={"note": "typed"})
         uow.commit()
     assert _figures(store) != before  # the demo cases count until they are removed
+    assert "25 demonstration cases" in _pdf_text(store)  # and the printed figures say so
 
     with store.uow() as uow:
         assert demo_removal.remove_demo_cases(uow=uow) == 25
         uow.commit()
     assert _figures(store) == before
     assert _rows_of(store, demo_ids) == {}
+    assert "demonstration" not in _pdf_text(store)
     with store.uow(read_only=True) as uow:
         assert demo_removal.count_demo_cases(uow=uow) == 0
         assert uow.session.query(orm.OutboxOp).count() == real_outbox
