@@ -337,13 +337,15 @@ NOTES = """
 2026-12-03 on this machine; the table above is the run that wrote this page).
 
 The machine is two cores shared by several busy processes, and the simulated laptops run on the
-same two cores as the hub, so wall-clock figures here are 2-7x the CPU the hub spent. The hub's
-own CPU seconds (from /proc) are given beside them as the figure contention does not inflate.
+same two cores as the hub, so wall-clock figures are about twice the CPU the hub spent (more
+when the machine is busier). The hub's own CPU seconds (from /proc) are given beside them as the
+figure contention does not inflate.
 
 - *Push and apply.* In process, `push.accept_bundle` spends about 0.1 CPU-seconds on a bundle of
-  170 new visits (1,190 ops), i.e. about 1,700 visits per hub CPU-second; over HTTPS the hub's
-  CPU per visit is close to that (see the CPU row), the rest of the wall time is waiting for a
-  core and for the fsync of each commit. cProfile of one bundle: case bookkeeping
+  170 new visits (1,190 ops), i.e. about 1,700 visits per hub CPU-second; served over HTTPS the
+  hub process spends about 1,000 visits per CPU-second (the CPU row: request signature, framing,
+  body copies, the ASGI stack on top), and the wall time adds waiting for a core and for the
+  fsync of each commit. The discard handler moves the same bytes on a fraction of that CPU. cProfile of one bundle: case bookkeeping
   (`bump_cases`) 48% (reading back and decrypting the ops of every touched case 25%, replaying
   each case for its scope fields and conflicts 16%); opening the payload (AES-GCM, JSON,
   pydantic validation of every op) 17%; the per-op checks (`_check_op`, the nesting-depth walk)
