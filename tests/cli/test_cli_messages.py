@@ -18,6 +18,7 @@ from pathlib import Path
 
 from test_cli_vault import run
 
+from fieldapp.store import Store
 from fieldapp.vault import Vault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +29,9 @@ def test_backoff_refusal_says_when_to_try_again(tmp_path: Path):
     vault, good, bad = tmp_path / "vault", tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(PASSPHRASE + "\n")
     bad.write_text("not the passphrase at all\n")
-    run("init", "--user", "jo", "--role", "idva", "--vault", str(vault), "--passphrase-file",
-        str(good), check=True)
+    made = Vault.create(vault, passphrase=bytearray(PASSPHRASE.encode()), user="jo", role="idva")
+    Store.open(made)
+    made.lock()
     wrong = run("audit", "verify", "--vault", str(vault), "--passphrase-file", str(bad))
     assert wrong.returncode == 3 and "wrong passphrase" in wrong.stderr
     # Pretend more failures happened just now (the record is plaintext by design): a 40 s wait.
