@@ -96,3 +96,33 @@ def test_no_marker_plaintext_in_the_database_files(database, db_url, hub_keys):
     with database.begin(read_only=True) as conn:
         police_ref = conn.execute(text("SELECT police_ref FROM cases")).scalar_one()
     assert police_ref.encode() in raw
+
+
+def test_a_conflicts_competing_values_are_sealed_at_rest(database, db_url, hub_keys):
+    """Two devices give the case different safe numbers from the same base: the conflicts table
+    holds both (sealed in ``detail``), and neither number is in the files in plaintext."""
+    first, _ = enrol_laptop(database, hub_keys, staff_code="IDVA01")
+    coord, _ = enrol_laptop(database, hub_keys, role="coordinator", staff_code="")
+    ids, case_ops = new_case_ops(first)
+    other = "07700 900777"
+
+    def based(op, number):  # noqa: ANN001, ANN202
+        return op.model_copy(update={"value": {**op.value, "safe_number": number, "base": ""}})
+
+    for laptop, body in ((first, first.bundle([*case_ops, based(safe_contact_op(
+            first, ids, NUMBER), NUMBER)])), (coord, coord.bundle([based(safe_contact_op(
+                coord, ids, other), other)]))):
+        with database.begin(read_only=True) as conn:
+            device = devices.load(conn, laptop.device_id)
+        answer = push.accept_bundle(database, hub_keys, device=device, body=body,
+                                    max_bytes=1024 * 1024, now_ms=now_ms())
+    assert len(answer["receipt"]["statement"]["conflicts"]) == 1
+    with database.begin(read_only=True) as conn:
+        (detail,) = conn.execute(text("SELECT detail FROM conflicts WHERE state = 'open'")
+                                 ).scalars().all()
+    assert detail is not None and len(detail) > 40
+    raw = _raw_bytes(database, db_url)
+    for number in (NUMBER, other):
+        for needle in (number.encode(), number.replace(" ", "").encode(),
+                       number.encode("utf-16-le")):
+            assert needle not in raw, "a conflict's value is in plaintext at rest"
