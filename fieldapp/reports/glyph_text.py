@@ -38,18 +38,33 @@ class ClusterTextFont(TTFont):
         buffer.add_str(text)
         buffer.guess_segment_properties()
         uharfbuzz.shape(self.hbFont(10), buffer, _FEATURES)
-        infos = buffer.glyph_infos
+        infos, positions = buffer.glyph_infos, buffer.glyph_positions
         clusters = sorted({info.cluster for info in infos})
         ends = dict(zip(clusters, [*clusters[1:], len(text)], strict=True))
-        seen: set[int] = set()
-        natural = self.face.glyphToChar
-        for info in infos:
-            gid, cluster = info.codepoint, info.cluster
-            if cluster in seen:  # a cluster of several glyphs: its text goes with the first
-                continue
-            seen.add(cluster)
-            if not any(code not in _PRIVATE for code in natural.get(gid, ())):
-                self.glyph_text.setdefault(gid, text[cluster:ends[cluster]])
+        glyphs: dict[int, list[tuple[int, int]]] = {}
+        for info, position in zip(infos, positions, strict=True):
+            glyphs.setdefault(info.cluster, []).append((info.codepoint, position.x_advance))
+        for cluster, members in glyphs.items():
+            self._spell(members, text[cluster:ends[cluster]])
+
+    def _natural(self, gid: int) -> str | None:
+        codes = [code for code in self.face.glyphToChar.get(gid, ()) if code not in _PRIVATE]
+        return chr(codes[0]) if codes else None
+
+    def _spell(self, members: list[tuple[int, int]], chars: str) -> None:
+        """Give a cluster's characters to one of its glyphs: the one that advances the pen (a
+        ligature, not the mark drawn over it); if that glyph is a character of its own, the
+        rest go to the first glyph that is not. Its other glyphs copy as nothing."""
+        carrier = next((gid for gid, advance in members if advance > 0), members[0][0])
+        own = self._natural(carrier)
+        rest = [gid for gid, _ in members if gid != carrier and self._natural(gid) is None]
+        if own is None:
+            self.glyph_text.setdefault(carrier, chars)
+        elif rest:
+            self.glyph_text.setdefault(rest.pop(0), chars.replace(own, "", 1))
+        for gid in rest:
+            if gid != carrier:
+                self.glyph_text.setdefault(gid, "")
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802 - reportlab's name
         state = self.state.get(doc)
@@ -72,9 +87,11 @@ class ClusterTextFont(TTFont):
                 text = self.glyph_text.get(self.face.charToGlyph.get(code, -1), text)
             elif code in _PRESENTATION:  # a joined Arabic form: copy the letter itself
                 text = unicodedata.normalize("NFKC", text) or text
-            entries.append(f"<{index:02X}> <{text.encode('utf-16-be').hex().upper()}>")
+            if text:  # no entry: a glyph whose characters another glyph of its cluster carries
+                entries.append(f"<{index:02X}> <{text.encode('utf-16-be').hex().upper()}>")
         plain = makeToUnicodeCMap(base, subset).split("\n")
         start = next(i for i, line in enumerate(plain) if line.endswith("beginbfchar"))
         end = plain.index("endbfchar")
+        plain[start] = f"{len(entries)} beginbfchar"
         return "\n".join(plain[:start + 1] + entries + plain[end:])
 

@@ -19,9 +19,11 @@ from typing import Any
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -115,6 +117,20 @@ def _draw_chrome(canv: Canvas, setup: PageSetup, page: int, total: int) -> None:
     canv.restoreState()
 
 
+class _TextObject(PDFTextObject):
+    """reportlab 5.1 reads the last operator before a baseline shift without checking there is
+    one, so shaped text whose first glyph sits above or below the line (a vocalised Arabic word
+    drawn first on its line) raised IndexError. The shift itself is written as reportlab would."""
+
+    def setRise(self, rise: float) -> None:  # noqa: N802 - reportlab's name
+        if not self._code:
+            self._rise = rise
+            self._y -= rise
+            self._code.append(f"{fp_str(rise)} Ts")
+            return
+        super().setRise(rise)
+
+
 def _canvas_class(setup: PageSetup) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         """Holds finished pages until save, then stamps each with its chrome and the total."""
@@ -130,6 +146,10 @@ def _canvas_class(setup: PageSetup) -> type[Canvas]:
             # bookmark's place is kept with the page and set then.
             left, top = self.absolutePosition(relativeX, relativeY)
             self._marks.append((key, left, top))
+
+        def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 - reportlab's name
+                      direction: str | None = None) -> PDFTextObject:
+            return _TextObject(self, x, y, direction=direction)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._held.append(dict(self.__dict__))
