@@ -19,7 +19,7 @@ from fieldapp.vault import Vault
 sys.path.append(str(Path(__file__).resolve().parents[1] / "hub"))  # after tests/ui: its conftest first
 from hub_process import RunningHub, initialised_hub, running_hub, start_hub  # noqa: E402
 
-__all__ = ["RunningHub", "enrol", "hub_fixture", "laptop", "outbox", "running_hub",
+__all__ = ["RunningHub", "enrol", "hub_fixture", "small_hub_fixture", "window_sync", "laptop", "outbox", "running_hub",
            "small_bundle_hub"]
 
 
@@ -81,3 +81,10 @@ def window_sync(qtbot, window):  # noqa: ANN001, ANN201 - MainWindow -> SyncRepo
     qtbot.waitUntil(lambda: bool(outcome), timeout=60_000)
     assert outcome[0][0] == "finished", outcome
     return outcome[0][1]
+
+
+@pytest.fixture(scope="module", name="small_hub")
+def small_hub_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
+    """One small-bundle hub for every test of a module (starting a hub takes seconds)."""
+    with small_bundle_hub(tmp_path_factory.mktemp("small-hub")) as running:
+        yield running

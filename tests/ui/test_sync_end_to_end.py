@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from conftest import PASSPHRASE, activate, add_incident, type_into
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from sync_fixtures import enrol, hub_fixture, laptop, outbox, small_bundle_hub  # noqa: F401
+from sync_fixtures import enrol, laptop, outbox, small_hub_fixture  # noqa: F401
 
 from fieldapp.services.tracker_export import export_tracker
 from fieldapp.settings import Settings
@@ -71,7 +71,9 @@ def _row(window: MainWindow, police_ref: str) -> int | None:
     return None
 
 
-def test_allocate_sync_visit_sync_export_with_the_status_bar_at_each_step(qtbot, tmp_path, hub):
+def test_allocate_sync_visit_sync_export_with_the_status_bar_at_each_step(qtbot, tmp_path,
+                                                                        small_hub):
+    hub = small_hub
     coord = laptop(tmp_path / "coord", user="COORD1", role="coordinator")
     idva = laptop(tmp_path / "idva", user="IDVA01", role="idva")
     enrol(hub, coord, user="Coordinator One", role="coordinator", staff_code="COORD1", bcu="WEST")
@@ -182,52 +184,52 @@ def _bundles(folder) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     return counts, [tuple(b) for b in bundles]
 
 
-def test_a_sync_stopped_by_locking_leaves_nothing_half_applied(qtbot, tmp_path):
-    with small_bundle_hub(tmp_path) as hub:
-        # A coordinator's morning: two dozen incidents entered and allocated, many bundles.
-        coord = laptop(tmp_path / "coord", user="COORD1", role="coordinator")
-        device = enrol(hub, coord, user="Coordinator", role="coordinator", staff_code="COORD1")
-        for i in range(24):
-            add_incident(coord, police_ref=f"PR-LOCK-{i:02d}", allocated_to=f"IDVA0{i % 3 + 1}",
-                         victim_name=f"Person {i}")
-        total = outbox(coord)["pending"]
-        window = _window(qtbot, coord)
-        qtbot.waitUntil(lambda: _status(window).endswith(f"{total} changes not yet synced"),
-                        timeout=10_000)
-        steps: list[str] = []
+def test_a_sync_stopped_by_locking_leaves_nothing_half_applied(qtbot, tmp_path, small_hub):
+    hub = small_hub
+    # A coordinator's morning: sixteen incidents entered and allocated, many bundles.
+    coord = laptop(tmp_path / "coord", user="COORD1", role="coordinator")
+    device = enrol(hub, coord, user="Coordinator", role="coordinator", staff_code="COORD1")
+    for i in range(16):
+        add_incident(coord, police_ref=f"PR-LOCK-{i:02d}", allocated_to=f"IDVA0{i % 3 + 1}",
+                     victim_name=f"Person {i}")
+    total = outbox(coord)["pending"]
+    window = _window(qtbot, coord)
+    qtbot.waitUntil(lambda: _status(window).endswith(f"{total} changes not yet synced"),
+                    timeout=10_000)
+    steps: list[str] = []
 
-        def lock_on_second_bundle(text: str) -> None:
-            steps.append(text)
-            if "bundle 2" in text and not window.is_locked():
-                window.lock_now()
+    def lock_on_second_bundle(text: str) -> None:
+        steps.append(text)
+        if "bundle 2" in text and not window.is_locked():
+            window.lock_now()
 
-        window.sync.controller.progressed.connect(lock_on_second_bundle)
-        with qtbot.waitSignal(window.sync.controller.sync_cancelled, timeout=60_000):
-            with qtbot.waitSignal(window.locked, timeout=60_000):
-                window.sync.sync_action.trigger()
-        assert window.is_locked() and not coord.vault.is_unlocked
-        counts, bundles = _bundles(coord.vault.folder)
-        acked = [b for b in bundles if b[0] == "acked"]
-        waiting = [b for b in bundles if b[0] == "sealed"]
-        assert acked and waiting, (counts, bundles, steps)  # stopped part-way
-        assert all(ops == done for _s, ops, done in acked)  # a bundle is acked whole...
-        assert all(done == 0 for _s, _ops, done in waiting)  # ...or not at all
-        assert counts.get("acked", 0) == sum(ops for _s, ops, _d in acked)
-        hub_device = [d for d in json.loads(hub.ok("devices", "--json").stdout)["devices"]
-                      if d["device_id"] == device][0]
-        assert hub_device["last_seq"] == len(acked)  # the hub holds exactly those
+    window.sync.controller.progressed.connect(lock_on_second_bundle)
+    with qtbot.waitSignal(window.sync.controller.sync_cancelled, timeout=60_000):
+        with qtbot.waitSignal(window.locked, timeout=60_000):
+            window.sync.sync_action.trigger()
+    assert window.is_locked() and not coord.vault.is_unlocked
+    counts, bundles = _bundles(coord.vault.folder)
+    acked = [b for b in bundles if b[0] == "acked"]
+    waiting = [b for b in bundles if b[0] == "sealed"]
+    assert acked and waiting, (counts, bundles, steps)  # stopped part-way
+    assert all(ops == done for _s, ops, done in acked)  # a bundle is acked whole...
+    assert all(done == 0 for _s, _ops, done in waiting)  # ...or not at all
+    assert counts.get("acked", 0) == sum(ops for _s, ops, _d in acked)
+    hub_device = [d for d in json.loads(hub.ok("devices", "--json").stdout)["devices"]
+                  if d["device_id"] == device][0]
+    assert hub_device["last_seq"] == len(acked)  # the hub holds exactly those
 
-        # Unlock: the next sync sends the rest, and nothing twice.
-        type_into(qtbot, window.lock_screen.panel.passphrase, PASSPHRASE)
-        with qtbot.waitSignal(window.unlocked, timeout=20_000):
-            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-        window.sync.controller.progressed.disconnect(lock_on_second_bundle)
-        _sync(qtbot, window)
-        counts, bundles = _bundles_after_close(window, coord.vault.folder)
-        assert counts == {"acked": total}
-        hub_device = [d for d in json.loads(hub.ok("devices", "--json").stdout)["devices"]
-                      if d["device_id"] == device][0]
-        assert hub_device["last_seq"] == len(bundles)
+    # Unlock: the next sync sends the rest, and nothing twice.
+    type_into(qtbot, window.lock_screen.panel.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.unlocked, timeout=20_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    window.sync.controller.progressed.disconnect(lock_on_second_bundle)
+    _sync(qtbot, window)
+    counts, bundles = _bundles_after_close(window, coord.vault.folder)
+    assert counts == {"acked": total}
+    hub_device = [d for d in json.loads(hub.ok("devices", "--json").stdout)["devices"]
+                  if d["device_id"] == device][0]
+    assert hub_device["last_seq"] == len(bundles)
 
 
 def _bundles_after_close(window: MainWindow, folder):  # noqa: ANN202
