@@ -88,6 +88,7 @@ def test_code_enrol_list_refuse_revoke_then_the_revoked_laptop_is_wiped(qtbot, t
         qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)
     device_id = enrolled.args[0].device_id
     assert enrolled.args[0].role == "idva" and enrolled.args[0].staff_code == "IDVA01"
+    assert device_id in iw.statusBar().currentMessage()  # to compare with the hub's list
     qtbot.waitUntil(lambda: iw.sync_status.text().startswith("Never synced"), timeout=10_000)
     _finished(qtbot, iw)
     qtbot.waitUntil(lambda: iw.sync_status.text() == "Synced just now · all changes synced",

@@ -224,11 +224,7 @@ class SyncController(QObject):
             self._after_run()
             return
         if isinstance(exc, errors.Revoked):
-            self._context = None
-            self.stop()
-            self.vault_wiped.emit(self.tr(
-                "This laptop's case data has been removed, as the station hub instructed. "
-                "Ask your coordinator before using it again."))
+            self.wiped()
             return
         if isinstance(exc, errors.HubUnreachable):
             self._failures += 1
@@ -237,6 +233,13 @@ class SyncController(QObject):
         self._problem = words.problem_words(exc)
         self.sync_failed.emit(self._problem)
         self._after_run()
+
+    def wiped(self) -> None:
+        """The hub's wipe order was carried out (by a sync or an admin call): say so neutrally."""
+        self.stop()
+        self.vault_wiped.emit(self.tr(
+            "This laptop's case data has been removed, as the station hub instructed. Ask your "
+            "coordinator before using it again."))
 
     def _after_run(self) -> None:
         if self._context is None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from fieldapp.domain.enums import Bcu
 from fieldapp.services.sync import admin
-from fieldapp.services.sync.errors import SyncError
+from fieldapp.services.sync.errors import Revoked, SyncError
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, guarded, scaled_font
 from fieldapp.ui.sync import words
@@ -51,6 +51,7 @@ class DevicesPage(QWidget):
     code_made = Signal(object)  # admin.IssuedCode
     devices_loaded = Signal(int)
     device_revoked = Signal(str)  # device id
+    vault_wiped = Signal()  # this laptop was revoked and wiped on the hub's order
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, *, load: bool = True):
         super().__init__(parent)
@@ -169,6 +170,9 @@ class DevicesPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._idle()
+        if isinstance(exc, Revoked):  # the vault is gone: the window hands over to first run
+            self.vault_wiped.emit()
+            return
         self.message.show_message(_error_words(exc))
 
     # ---------------------------------------------------------------- codes

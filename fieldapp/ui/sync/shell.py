@@ -200,9 +200,16 @@ class SyncShell(QObject):
             return None
         dialog = EnrolDialog(context, self.window)
         self.window._prepare_dialog(dialog)  # noqa: SLF001 - the window's own dialog rule
-        dialog.enrolled.connect(lambda _e: self.controller.refresh_status(then_schedule=True))
+        dialog.enrolled.connect(self._enrolled)
         dialog.open()
         return dialog
+
+    def _enrolled(self, done) -> None:  # noqa: ANN001 - enrol_service.Enrolled
+        # The device id, to compare with the hub's list of devices (no name is shown).
+        self.window.statusBar().showMessage(self.tr(
+            "Enrolled as %1. This laptop's device id is %2: the hub's list of devices shows the "
+            "same.").replace("%1", done.role).replace("%2", done.device_id), 30_000)
+        self.controller.refresh_status(then_schedule=True)
 
     def open_devices(self):  # noqa: ANN201 - DevicesPage
         from fieldapp.ui.sync.devices_page import DevicesPage
@@ -212,6 +219,7 @@ class SyncShell(QObject):
             return None
         page = DevicesPage(context, self.window.pages)
         page.closed.connect(self.window.show_board)
+        page.vault_wiped.connect(self.controller.wiped)
         self._show_page(page)
         return page
 
