@@ -18,8 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import make_store  # noqa: E402
 from db_fixtures import (  # noqa: E402
     CaseIds,
     Laptop,
@@ -30,6 +28,8 @@ from db_fixtures import (  # noqa: E402
 )
 
 from fieldapp.services.sync import pages, state  # noqa: E402
+from fieldapp.store import Store, schema  # noqa: E402
+from fieldapp.store.engine import open_engine  # noqa: E402
 from sync.hub import keys as hub_keys_module  # noqa: E402
 from sync.hub.service import casedata, enrol, pull, push  # noqa: E402
 from sync.hub.service.devices import load  # noqa: E402
@@ -87,6 +87,13 @@ def _plan() -> dict[str, list[bytes]]:
 
 
 PLAN = _plan()
+
+
+def make_store(path: Path) -> Store:
+    """A real SQLCipher store migrated to head (no vault), as tests/conftest.py makes one."""
+    engine = open_engine(path, os.urandom(32).hex())
+    schema.upgrade(engine, db_path=path)
+    return Store(engine, db_path=path, actor="tester")
 
 
 def _hub(path: Path) -> Database:
