@@ -106,6 +106,6 @@ def test_a_conflict_is_shown_resolved_with_a_reason_and_cleared_everywhere(qtbot
     assert controller.interval_ms() == 2 * before
     qtbot.waitUntil(lambda: len(failed) == 2, timeout=60_000)  # the queued one ran after it
     assert len(started) == 2 and controller.interval_ms() == 4 * before
-    qtbot.waitUntil(lambda: window.sync_status.text() == "Last sync attempt just now did not "
-                    f"finish · all changes synced · {UNREACHABLE}", timeout=10_000)
+    qtbot.waitUntil(lambda: window.sync_status.text() == "Synced just now (the last attempt did "
+                    f"not finish) · all changes synced · {UNREACHABLE}", timeout=10_000)
     window.close()

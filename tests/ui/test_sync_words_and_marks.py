@@ -37,6 +37,9 @@ def test_status_line_says_when_what_waits_and_what_to_do():
                 now=NOW, problem=words.problem_words(errors.HubUnreachable("x"))) == (
         "Last sync attempt 3 hours ago did not finish · 2 changes not yet synced · Station hub "
         "not reachable — changes are kept on this laptop; sync again at the station")
+    assert line(enrolled=True, last_sync_at=NOW, last_ok=False, pending=0, now=NOW,
+                last_good_at=NOW - timedelta(minutes=12)) == (
+        "Synced 12 minutes ago (the last attempt did not finish) · all changes synced")
     assert line(enrolled=True, last_sync_at=NOW, last_ok=True, pending=0, now=NOW,
                 running=True).startswith("Syncing…")
 

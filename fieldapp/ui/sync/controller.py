@@ -110,6 +110,7 @@ class SyncController(QObject):
         self._again = False
         self._cancelled = threading.Event()
         self._state: SyncState | None = None
+        self._last_good_at: datetime | None = None  # the last sync that finished, this session
         self._problem: str | None = None
         self._clock_warning: str | None = None
         self._steps = {"POST": 0, "GET": 0}
@@ -263,6 +264,9 @@ class SyncController(QObject):
         if self._context is None:
             return
         self._state = found
+        status = found.status
+        if status.last_sync_at is not None and (status.last_outcome or {}).get("ok"):
+            self._last_good_at = status.last_sync_at
         self.role_found.emit(found.role)
         self._emit_status()
         if then_schedule and found.status.enrolled and not self._running:
@@ -277,7 +281,8 @@ class SyncController(QObject):
             enrolled=status.enrolled, last_sync_at=status.last_sync_at,
             last_ok=bool((status.last_outcome or {}).get("ok")), pending=status.pending_ops,
             now=self._clock(), running=self._running, problem=self._problem,
-            clock_warning=self._clock_warning, conflicts=found.conflicts)
+            clock_warning=self._clock_warning, conflicts=found.conflicts,
+            last_good_at=self._last_good_at)
 
     def _emit_status(self) -> None:
         self.status_changed.emit(self.status_text())

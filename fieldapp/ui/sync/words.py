@@ -72,8 +72,9 @@ def problem_words(exc: BaseException) -> str:
 def status_line(*, enrolled: bool, last_sync_at: datetime | None, last_ok: bool,
                 pending: int, now: datetime, running: bool = False,
                 problem: str | None = None, clock_warning: str | None = None,
-                conflicts: int = 0) -> str:
-    """The one line the status bar shows."""
+                conflicts: int = 0, last_good_at: datetime | None = None) -> str:
+    """The one line the status bar shows. ``last_good_at``: the last sync that finished, when
+    the last attempt (``last_sync_at``) did not."""
     if not enrolled:
         return _tr("Not enrolled with a station hub")
     if running:
@@ -82,6 +83,9 @@ def status_line(*, enrolled: bool, last_sync_at: datetime | None, last_ok: bool,
         head = _tr("Never synced")
     elif last_ok:
         head = _tr("Synced %1").replace("%1", ago(last_sync_at, now))
+    elif last_good_at is not None:
+        head = _tr("Synced %1 (the last attempt did not finish)").replace(
+            "%1", ago(last_good_at, now))
     else:
         head = _tr("Last sync attempt %1 did not finish").replace("%1", ago(last_sync_at, now))
     parts = [head, waiting(pending)]
