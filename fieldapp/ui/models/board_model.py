@@ -249,9 +249,11 @@ class BoardModel(QAbstractTableModel):
         factory = self._factory
         if factory is None:
             return
+        # A failed read leaves the rows as they are (the marks are a hint, not the board).
         run_task(lambda: sync_marks.read_marks(factory, case_ids),
                  on_done=lambda marks: self._marks_arrived(generation, marks),
-                 on_error=lambda exc: self._failed(generation, exc))
+                 on_error=lambda exc: log.warning("sync marks read failed",
+                                                  extra={"status": type(exc).__name__}))
 
     def _marks_arrived(self, generation: int, marks: dict[UUID, frozenset[str]]) -> None:
         if not shiboken6.isValid(self) or generation != self._generation:
