@@ -10,10 +10,10 @@ hub sends this laptop the cases allocated to that code.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fieldapp.domain.errors import UserFacingError
+from fieldapp.domain.staff_code import MAX_STAFF_CODE, normalise_staff_code, staff_code_problem
 from fieldapp.services.sync import state as sync_state
 from fieldapp.store.store import Store
 from fieldapp.store.uow import UnitOfWork
@@ -30,33 +30,11 @@ __all__ = [
     "staff_code_set_by_hub",
 ]
 
-OWN_STAFF_CODE = "owner_staff_code"
-MAX_STAFF_CODE = 40  # as the hub's devices.staff_code and the tracker's idva_code column
-# Letters and digits, with . _ / - inside: a code, not a name (no spaces), so a person's full
-# name cannot be typed where a staff code is expected.
-_STAFF_CODE = re.compile(r"[A-Z0-9](?:[A-Z0-9._/-]*[A-Z0-9])?")
+OWN_STAFF_CODE = "owner_staff_code"  # the meta key (inside the encrypted database)
 
 
 class StaffCodeRefused(UserFacingError):
     """Not a staff code, or not this laptop's to change (the message says which)."""
-
-
-def normalise_staff_code(text: str) -> str:
-    """Trimmed and upper-cased, as codes are compared."""
-    return text.strip().upper()
-
-
-def staff_code_problem(text: str) -> str | None:
-    """Why ``text`` is not a staff code (None when it is one, or empty: no code)."""
-    code = normalise_staff_code(text)
-    if not code:
-        return None
-    if len(code) > MAX_STAFF_CODE:
-        return f"A staff code is at most {MAX_STAFF_CODE} characters."
-    if not _STAFF_CODE.fullmatch(code):
-        return ("A staff code is letters and digits (and . _ / - between them), with no spaces, "
-                "for example IDVA01.")
-    return None
 
 
 def read_own_staff_code(db: Any) -> str:

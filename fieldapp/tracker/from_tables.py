@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from fieldapp.domain.enums import OfferStatus
+from fieldapp.domain.staff_code import allocation_code
 from fieldapp.tracker.kpi_stored import REFERRAL_FOR_STATUS, SUPPORT_FOR_STATUS
 from fieldapp.tracker.row import REFERRAL_COLUMNS, TrackerRow
 
@@ -56,7 +57,8 @@ def _row(case: Any, visit: Any, offers: Any, risk: Any, extra: Any, outcome: str
         "visit_id": str(visit["id"]), "police_incident_ref": case["police_ref"], "bcu": case["bcu"],
         "district": case["district"] or None, "police_visit_at": case["police_visit_at"],
         "idva_visit_at": visit["idva_visit_at"],
-        "idva_code": visit["idva_code"] or case["allocated_to"] or None,
+        # The allocation only when it is a staff code, as the laptop's own export does.
+        "idva_code": visit["idva_code"] or allocation_code(case["allocated_to"]),
         "visit_mode": visit["mode"], "police_risk_grade": visit["police_risk_grade"],
         "repeat_victim": visit["repeat_victim"], "repeat_suspect": visit["repeat_suspect"],
         "children_in_household": visit["children_in_household"], "outcome_code": outcome,
