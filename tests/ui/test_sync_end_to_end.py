@@ -224,6 +224,28 @@ def test_a_sync_stopped_by_locking_leaves_nothing_half_applied(qtbot, tmp_path, 
     with qtbot.waitSignal(window.unlocked, timeout=20_000):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     window.sync.controller.progressed.disconnect(lock_on_second_bundle)
+
+    # More incidents, and the status bar's Cancel pressed while the first bundle goes out.
+    for i in range(16, 24):
+        add_incident(window.context, police_ref=f"PR-LOCK-{i:02d}", allocated_to="IDVA01",
+                     victim_name=f"Person {i}")
+    total = outbox(window.context)["pending"] + sum(outbox(window.context).get(k, 0)
+                                                    for k in ("sealed", "acked"))
+    window.sync.controller.debounce.stop()
+    cancel = window.sync_status.cancel_button
+
+    def cancel_on_first_bundle(text: str) -> None:
+        if "bundle 1" in text and cancel.isVisible() and cancel.isEnabled():
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+
+    window.sync.controller.progressed.connect(cancel_on_first_bundle)
+    qtbot.waitUntil(lambda: window.sync.controller.enrolled, timeout=10_000)
+    with qtbot.waitSignal(window.sync.controller.sync_cancelled, timeout=60_000):
+        window.sync.sync_action.trigger()
+    window.sync.controller.progressed.disconnect(cancel_on_first_bundle)
+    qtbot.waitUntil(lambda: "Sync stopped — what was done is kept; sync again"
+                    in _status(window), timeout=10_000)
+    assert not cancel.isVisible() and "sealed" in outbox(window.context)
     _sync(qtbot, window)
     counts, bundles = _bundles_after_close(window, coord.vault.folder)
     assert counts == {"acked": total}
