@@ -63,8 +63,7 @@ def _sticks(ch: str) -> bool:
     return not unicodedata.category(ch).startswith("L")
 
 
-def font_runs(text: str, base_font: str) -> list[tuple[str | None, str]]:
-    """``text`` cut into runs, each with the fallback font it needs (None: the base font)."""
+def _char_runs(text: str, base_font: str) -> list[tuple[str | None, str]]:
     bold = base_font in fonts.BOLD_NAMES
     runs: list[tuple[str | None, str]] = []
     current: str | None = None
@@ -93,6 +92,51 @@ def font_runs(text: str, base_font: str) -> list[tuple[str | None, str]]:
     return runs
 
 
+_WORDS = re.compile(r"\S+")
+
+
+def _faces(text: str, base_font: str) -> tuple[list[str | None], bool]:
+    """The font of each character, and whether some word still mixes fonts.
+
+    reportlab shapes a word (no space in it) with the font of its first character, even where
+    its characters have other fonts, which draws wrong glyphs or fails ("(مرحبا)", "3بار",
+    "BBCعربی"). So a word that mixes fonts is set in one font that has all its characters:
+    the script's own font first, else DejaVu (which has Arabic letters, for example)."""
+    faces: list[str | None] = [face for face, part in _char_runs(text, base_font) for _ in part]
+    mixed = False
+    for match in _WORDS.finditer(text):
+        start, end = match.span()
+        used = list(dict.fromkeys(faces[start:end]))
+        if len(used) < 2:
+            continue
+        letters = {face: sum(1 for ch, f in zip(match.group(), faces[start:end], strict=True)
+                             if f == face and not _sticks(ch)) for face in used}
+        for face in sorted(used, key=lambda f: (f is None, -letters[f])):
+            if all(fonts.covers(face or base_font, ord(ch)) for ch in match.group()):
+                faces[start:end] = [face] * (end - start)
+                break
+        else:
+            mixed = True
+    return faces, mixed
+
+
+def font_runs(text: str, base_font: str) -> list[tuple[str | None, str]]:
+    """``text`` cut into runs, each with the fallback font it needs (None: the base font);
+    a word is in one font wherever one font has all its characters."""
+    faces, _ = _faces(text, base_font)
+    return _group(text, faces)
+
+
+def _group(text: str, faces: Sequence[str | None]) -> list[tuple[str | None, str]]:
+    runs: list[tuple[str | None, str]] = []
+    for ch, face in zip(text, faces, strict=True):
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + ch)
+        else:
+            runs.append((face, ch))
+    return runs
+
+
 def is_rtl(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
@@ -103,29 +147,32 @@ def markup(escape: Any, text: str, style: ParagraphStyle) -> tuple[str, Paragrap
     whether its lines need right-to-left word order."""
     if text.isascii():
         return escape(text), style, False
-    runs = font_runs(text, style.fontName)
+    faces, mixed = _faces(text, style.fontName)
+    runs = _group(text, faces)
     for face, part in runs:
         if face in _COMPLEX:
             pdfmetrics.getFont(face).remember(part)  # copyable text for its conjuncts
     parts = [escape(part) if face is None else f'<font face="{face}">{escape(part)}</font>'
              for face, part in runs]
     rtl = any(is_rtl(ch) for ch in text)
-    shaping = rtl or any(face in _COMPLEX for face, _ in runs)
+    # A word no one font can set stays unshaped rather than drawn with another font's glyphs.
+    shaping = not mixed and (rtl or any(face in _COMPLEX for face, _ in runs))
     right = rtl and get_base_level(text) == 1 and style.alignment == TA_LEFT
     if shaping or right:
-        style = _variant(style, right)
+        style = _variant(style, right, shaping)
     return "".join(parts), style, rtl
 
 
-_variants: dict[tuple[str, bool], ParagraphStyle] = {}
+_variants: dict[tuple[str, bool, bool], ParagraphStyle] = {}
 
 
-def _variant(style: ParagraphStyle, right: bool) -> ParagraphStyle:
-    key = (style.name, right)
+def _variant(style: ParagraphStyle, right: bool, shaping: bool) -> ParagraphStyle:
+    key = (style.name, right, shaping)
     variant = _variants.get(key)
     if variant is None:
-        variant = ParagraphStyle(f"{style.name}-shaped{'-rtl' if right else ''}", parent=style,
-                                 shaping=1, alignment=TA_RIGHT if right else style.alignment)
+        name = f"{style.name}{'-shaped' if shaping else ''}{'-rtl' if right else ''}"
+        variant = ParagraphStyle(name, parent=style, shaping=int(shaping),
+                                 alignment=TA_RIGHT if right else style.alignment)
         _variants[key] = variant
     return variant
 
