@@ -187,3 +187,37 @@ def test_no_gendered_words_in_the_translations():
         for line in path.read_text(encoding="utf-8").splitlines():
             if "<source>" in line:
                 assert not GENDERED.search(line.replace("&apos;", "'")), (path.name, line)
+
+
+def test_tab_follows_the_reading_order_in_every_dialog(qtbot, context, pdf_bytes, tmp_path):
+    """From the first input, Tab visits every visible, enabled input once, top to bottom and,
+    along a row, left to right, and never lands on a hidden or disabled one."""
+    dialogs, host = _dialogs(context, pdf_bytes, tmp_path)
+    qtbot.addWidget(host)
+    for name, dialog in dialogs:
+        dialog.show()
+        activate(qtbot, dialog)
+        start = QApplication.focusWidget()
+        seen: list[QWidget] = []
+        widget = start
+        for _ in range(60):
+            seen.append(widget)
+            qtbot.keyClick(widget, Qt.Key.Key_Tab)
+            widget = QApplication.focusWidget()
+            if widget is start or widget in seen:
+                break
+        places = []
+        for widget in seen:
+            assert widget.isVisible() and widget.isEnabled(), (name, widget.accessibleName())
+            corner = widget.mapTo(dialog, QPoint(0, 0))
+            places.append((corner.y(), corner.x(), widget.accessibleName() or type(widget)))
+        first = places.index(min(places, key=lambda p: (p[0], p[1])))
+        places = places[first:] + places[:first]  # the cycle read from the top-left input
+        rows = [places[0]]
+        for place in places[1:]:
+            previous = rows[-1]
+            same_row = abs(place[0] - previous[0]) < widget.fontMetrics().height()
+            assert place[0] > previous[0] or (same_row and place[1] > previous[1]), (
+                name, previous[2], "then", place[2])
+            rows.append(place)
+        dialog.close()
