@@ -41,17 +41,23 @@ def _acknowledge(store: Store, enrolment: Enrolment, bundle: bundles.StoredBundl
                                     now=now)
         uow.commit()
     if not acked.already:
-        report.sent_bundles += 1
-        report.sent_ops += acked.ops
-        report.duplicate_ops += acked.duplicates
-        report.quarantined_ops.extend(acked.quarantined)
-        report.conflicts += acked.conflicts
-        if acked.ahead_ms:
-            report.clock_ahead_minutes = max(report.clock_ahead_minutes or 0,
-                                             round(acked.ahead_ms / 60000))
-        for refused in acked.refused:
-            report.refused.append(Refusal(what="operation", code=refused["code"],
-                                          ref=refused["op_id"], reason=refused["reason"]))
+        count_acked(report, acked)
+
+
+def count_acked(report: SyncReport, acked: bundles.Acked) -> None:
+    """A newly acknowledged bundle in the report: its counts, quarantine and refused ops (the
+    network push and a reply file both)."""
+    report.sent_bundles += 1
+    report.sent_ops += acked.ops
+    report.duplicate_ops += acked.duplicates
+    report.quarantined_ops.extend(acked.quarantined)
+    report.conflicts += acked.conflicts
+    if acked.ahead_ms:
+        report.clock_ahead_minutes = max(report.clock_ahead_minutes or 0,
+                                         round(acked.ahead_ms / 60000))
+    for refused in acked.refused:
+        report.refused.append(Refusal(what="operation", code=refused["code"],
+                                      ref=refused["op_id"], reason=refused["reason"]))
 
 
 def _unseal_waiting(store: Store, new_limit: int | None) -> int:

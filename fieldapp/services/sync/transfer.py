@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fieldapp.services.sync import bundles, pages, state, wipe
+from fieldapp.services.sync import bundles, pages, push, state, wipe
 from fieldapp.services.sync.errors import Refused, Revoked
 from fieldapp.services.sync.report import Refusal, SyncReport
 from fieldapp.store import Store
@@ -108,11 +108,7 @@ def apply_reply_file(*, vault: Vault, store: Store, path: Path,
                                             receipt=result.get("receipt"), now=now)
                 uow.commit()
             if not acked.already:
-                report.sent_bundles += 1
-                report.sent_ops += acked.ops
-                report.duplicate_ops += acked.duplicates
-                report.quarantined_ops.extend(acked.quarantined)
-                report.conflicts += acked.conflicts
+                push.count_acked(report, acked)
         elif result.get("status") not in ("applied", "duplicate"):
             code = str(result.get("error", "refused"))
             if code == "seq_gap" and bundle is not None and bundle.state == "acked":
@@ -176,6 +172,8 @@ def _apply_pages(store: Store, enrolment: state.Enrolment, items: list, report: 
                            "sync (or transfer file) asks for all of them again"))
         uow.commit()
     report.received_cases += result.received
+    report.new_cases += result.new
+    report.changed_cases += result.changed
     report.removed_cases += result.removed
     report.deferred_cases = result.deferred
     report.refused.extend(result.refused)
