@@ -78,6 +78,8 @@ class SyncReport(BaseModel):
         """The short form kept in ``meta`` as the last outcome."""
         return {"ok": self.ok, "sent_bundles": self.sent_bundles, "sent_ops": self.sent_ops,
                 "received_cases": self.received_cases, "removed_cases": self.removed_cases,
+                "new_cases": self.new_cases, "changed_cases": self.changed_cases,
+                "open_conflicts": self.open_conflicts, "quarantined": len(self.quarantined_ops),
                 "refused": len(self.refused), "waiting_bundles": self.waiting_bundles}
 
     def _received_words(self) -> str:
