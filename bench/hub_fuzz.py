@@ -8,7 +8,9 @@ signature check and reach the bundle, page and admin code behind it.
 
 Each answer is checked with schemathesis's ``not_a_server_error`` and, for a refusal, against
 the hub's error contract: a 4xx whose body is a JSON object with ``error`` and ``message``, and
-that quotes none of the strings the request carried. The figures come back as a dict; the
+that quotes none of the strings the request carried (a sent string found in the answer is sent
+again replaced by a marker: only an answer that brings the marker back is an echo; a generated
+string can also just be part of the hub's fixed wording). The figures come back as a dict; the
 caller checks the database (nothing applied) and that the hub still serves.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -92,7 +95,38 @@ def _sent_strings(case: Any) -> set[str]:
     return found
 
 
-def _check(figures: Figures, case: Any, response: requests.Response) -> None:
+def _swap(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, bytes):
+        return value.replace(old.encode("utf-8"), new.encode("utf-8"))
+    if isinstance(value, dict):
+        return {_swap(k, old, new): _swap(v, old, new) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_swap(v, old, new) for v in value)
+    return value
+
+
+def _echoes(case: Any, sent: str, resend: Any) -> bool:
+    """Whether the answer repeats ``sent`` because it was sent: the same request with that
+    string replaced by a marker of the same length must not bring the marker back (a generated
+    string can also just happen to be part of the hub's fixed wording)."""
+    marker = ("Zq" + secrets.token_hex(len(sent)))[:len(sent)]
+    parts = ("path_parameters", "query", "headers", "body")
+    saved = {name: getattr(case, name) for name in parts}
+    try:
+        for name in parts:
+            setattr(case, name, _swap(saved[name], sent, marker))
+        again = resend(case)
+    except Exception:  # noqa: BLE001 - cannot tell: count it as an echo
+        return True
+    finally:
+        for name, value in saved.items():
+            setattr(case, name, value)
+    return marker in again.text
+
+
+def _check(figures: Figures, case: Any, response: requests.Response, resend: Any) -> None:
     name = f"{case.method} {case.path}"
     figures.requests += 1
     figures.by_status[response.status_code] += 1
@@ -113,7 +147,7 @@ def _check(figures: Figures, case: Any, response: requests.Response) -> None:
         if not ok:
             figures.not_json.append(f"{name}: {response.status_code} not an error object")
         text = response.text
-        quoted = [s for s in _sent_strings(case) if s in text]
+        quoted = [s for s in _sent_strings(case) if s in text and _echoes(case, s, resend)]
         if quoted:
             figures.echoed.append(f"{name}: {response.status_code} quotes a sent value "
                                   f"({len(quoted[0])} characters) in {text[:300]!r}")
@@ -172,7 +206,8 @@ def fuzz(base_url: str, *, total: int, verify: Any = True, signer: Signer | None
                         figures.transport_errors[type(exc).__name__] += 1
                         return
                     figures.signed += sign is not None
-                    _check(figures, case, response)
+                    _check(figures, case, response,
+                           lambda again: _send(session, again, base_url, sign))
 
                 try:
                     probe()
