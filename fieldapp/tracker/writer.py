@@ -34,13 +34,16 @@ from fieldapp.tracker.row import COLUMNS, DERIVED, TrackerRow
 from fieldapp.tracker.xlsx_sheet import (
     DATETIME_FORMAT,
     HOURS_FORMAT,
+    MAX_CHARS,
     Widths,
     set_up_printing,
+    shown_chars,
     streaming_writer,
 )
 
 MARKING = "OFFICIAL-SENSITIVE"
 _HEADER_ROW = 2  # row 1 is the comment line the spec starts every file with
+_LINE_HEIGHT = 15.0  # points per line of Calibri 11, Excel's default row height
 _UNSAFE_IN_COMMENT = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -156,6 +159,7 @@ def write_xlsx(
         widths = Widths()
         ws.append([comment_line(exported_by=exported_by, exported_at=exported_at)])
         bold = Font(bold=True)
+        wrap = Alignment(wrap_text=True, vertical="top")
         header = []
         for column, name in enumerate(COLUMNS, start=1):
             widths.see(column, name)
@@ -166,16 +170,26 @@ def write_xlsx(
         ws.append(header)
         for row in rows:
             cells: list[Any] = []
+            height = 0.0
             for column, (name, value) in enumerate(_values(row), start=1):
                 typed = _xlsx_value(name, value)
                 fmt = DATETIME_FORMAT if isinstance(typed, datetime) else "General"
-                cells.append(typed_cell(ws, widths, column, typed, fmt))
+                cell = typed_cell(ws, widths, column, typed, fmt)
+                chars = shown_chars(typed) if isinstance(typed, str) else 0
+                if chars > MAX_CHARS:  # all ten goals: wrapped on a taller row, never clipped
+                    cell = WriteOnlyCell(ws, value=typed)
+                    cell.alignment = wrap
+                    lines = -(-chars // MAX_CHARS)
+                    height = max(height, lines * _LINE_HEIGHT)
+                cells.append(cell)
             derived = row.derived()
             column = len(cells) + 1
             cells.append(typed_cell(ws, widths, column, row.hours_to_idva_visit, HOURS_FORMAT))
             for offset, name in enumerate(DERIVED[1:], start=1):
                 cells.append(typed_cell(ws, widths, column + offset, derived[name] or None,
                                         "General"))
+            if height:  # read when the row is written, so set before it
+                ws.row_dimensions[_HEADER_ROW + count + 1].height = height
             ws.append(cells)
             count += 1
         last = get_column_letter(len(COLUMNS))

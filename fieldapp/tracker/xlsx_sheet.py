@@ -24,6 +24,7 @@ MAX_WIDTH = 60.0  # a longer text (victim goals) wraps at the sheet's edge inste
 # Excel's width unit is one digit of the default font; capitals and the bold header run wider.
 _CHAR = 1.15
 _PADDING = 2.0
+MAX_CHARS = int((MAX_WIDTH - _PADDING) / _CHAR)  # the most a capped column shows unwrapped
 
 
 def shown_chars(value: Any, number_format: str = "General") -> int:

@@ -15,11 +15,13 @@ import pytest
 from pypdf import PdfReader
 from tracker_helpers import london, make_row
 
+from fieldapp.domain.enums import VictimGoal
 from fieldapp.tracker import TrackerRow, write_xlsx
 from fieldapp.tracker.row import COLUMNS
 
 LONG_REF = "LC-20221029-0183800000000000-XYZ"  # 32 characters, the longest a reference may be
 LONG_DISTRICT = "SOUTH RIBBLE AND WEST LANCASHIRE NORTH"
+ALL_GOALS = tuple(goal.value for goal in VictimGoal)  # 172 characters joined: more than a column
 
 
 def _rows(count: int) -> list[TrackerRow]:
@@ -32,7 +34,8 @@ def _rows(count: int) -> list[TrackerRow]:
             district=LONG_DISTRICT if i == 5 else "BLACKPOOL",
             police_visit_at=police, idva_visit_at=police + timedelta(hours=20 + i % 9),
             idva_code="IDVA07", dash_score=i % 25, children_in_household=i % 4,
-            outcome_code="16", victim_goals=("BE_DA_FREE", "NO_POLICE_INVOLVEMENT"),
+            outcome_code="16",
+            victim_goals=ALL_GOALS if i == 7 else ("BE_DA_FREE", "NO_POLICE_INVOLVEMENT"),
         ))
     return rows
 
@@ -88,6 +91,11 @@ def test_every_column_is_as_wide_as_what_it_shows() -> None:
             widest[cell.column_letter] = max(widest.get(cell.column_letter, 0),
                                              len(_shown(cell.value, cell.number_format)))
     assert widest["E"] == 19 and widest["B"] == len(LONG_REF) and widest["D"] == len(LONG_DISTRICT)
+    goals = sheet["W10"]  # row 8 of the visits: every goal, wider than any column may be
+    assert goals.value == ";".join(ALL_GOALS) and goals.alignment.wrap_text
+    assert not sheet["W9"].alignment.wrap_text
+    assert sheet.row_dimensions[10].height >= 45 and sheet.row_dimensions[9].height is None
+    widest["W"] = min(widest["W"], 50)  # the capped column wraps its longest text instead
     for letter, chars in widest.items():
         width = sheet.column_dimensions[letter].width
         # A digit is one unit of width; letters and bold headers need a little more.
@@ -116,6 +124,8 @@ def test_libreoffice_prints_every_date_in_full_on_pages_one_wide(tmp_path: Path)
     assert len(pages) >= 2
     assert "###" not in text
     assert "2022-10-01 08:05:00" in text and LONG_REF in text and LONG_DISTRICT in text
+    flat = "".join(text.split())
+    assert all(goal in flat for goal in ALL_GOALS), "a long goals cell was cut off"
     for number, page in enumerate(pages, start=1):
         box = reader.pages[number - 1].mediabox
         assert box.width > box.height, f"page {number} is not landscape"
