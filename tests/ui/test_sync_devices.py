@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sync_fixtures import enrol, hub_fixture, laptop  # noqa: F401 - the hub fixture
 
-from fieldapp.services.sync import admin
+from fieldapp.services.sync import admin, state
 from fieldapp.services.sync.errors import Refused
 from fieldapp.settings import Settings
 from fieldapp.ui.app import AppFlow
@@ -31,6 +31,11 @@ def _window(qtbot, context) -> MainWindow:
     window.show()
     activate(qtbot, window)
     return window
+
+
+def enrolment_pinned(window: MainWindow) -> bool:
+    with window.context.store.uow(read_only=True) as uow:
+        return state.is_enrolled(uow.dbapi())
 
 
 def _finished(qtbot, window: MainWindow) -> None:
@@ -82,6 +87,10 @@ def test_code_enrol_list_refuse_revoke_then_the_revoked_laptop_is_wiped(qtbot, t
     assert hub.ca_fingerprint in dialog.offered_label.text() and dialog.compared.isVisible()
     dialog.fingerprint.setText("AA:" * 31 + "AA")
     assert "not the one this hub offers" in dialog.message.text()
+    qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)  # the service checks too
+    qtbot.waitUntil(lambda: dialog.enrol_button.isEnabled()
+                    and "does not have the fingerprint" in dialog.message.text(), timeout=20_000)
+    assert not enrolment_pinned(iw)  # nothing was sent, nothing pinned
     dialog.fingerprint.clear()
     dialog.compared.setChecked(True)
     with qtbot.waitSignal(dialog.enrolled, timeout=20_000) as enrolled:
