@@ -179,7 +179,15 @@ class SyncShell(QObject):
 
         read()
         page.case_saved.connect(lambda _c: read())
-        self.controller.sync_finished.connect(lambda _r: read())
+        after_sync = lambda _r: read()  # noqa: E731 - kept to disconnect it with the page
+        self.controller.sync_finished.connect(after_sync)
+        page.destroyed.connect(lambda *_: self._forget(after_sync))
+
+    def _forget(self, slot: Callable[[object], None]) -> None:
+        try:
+            self.controller.sync_finished.disconnect(slot)
+        except (RuntimeError, TypeError):  # already gone with the controller
+            pass
 
     # ---------------------------------------------------------------- dialogs and pages
     def _show_page(self, page: QWidget) -> None:
