@@ -5,7 +5,8 @@ A demonstration case is one whose police reference starts with ``DEMO-`` (what
 re-import of that sheet is demonstration data too; a new incident may not use the prefix). Their
 rows go from every table that holds a case's or a visit's rows, found from the database's own
 schema so a table added later is not missed, and with them their drafts and their unsent outbox
-operations (they must never reach the hub). The KPIs, exports and reports read those tables, so
+operations (they must never reach the hub). Cases whose operations the hub already
+acknowledged are refused instead (:class:`DemoAlreadySynced`): the next pull would bring them back. The KPIs, exports and reports read those tables, so
 nothing of them is counted or printed afterwards. The audit log is hash-chained and is not
 edited: one erasure entry records the removal and how many cases went.
 """
@@ -17,11 +18,12 @@ import logging
 from typing import Any
 
 from fieldapp.domain.demo import DEMO_PREFIX
+from fieldapp.domain.errors import UserFacingError
 from fieldapp.services.sync.ops import outbox_op_ids
 from fieldapp.store.audit import Action
 from fieldapp.store.uow import UnitOfWork
 
-__all__ = ["count_demo_cases", "remove_demo_cases"]
+__all__ = ["DemoAlreadySynced", "count_demo_cases", "remove_demo_cases"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,10 @@ _DEMO = f"police_ref GLOB '{DEMO_PREFIX}*'"  # GLOB: case-sensitive, as the demo
 _IDS = "(SELECT value FROM json_each(?1))"
 _KEEP = {"cases", "incidents", "visits", "audit_log", "outbox", "meta", "drafts"}
 DRAFT_PREFIX = "case:"  # as the case page keys its drafts
+
+
+class DemoAlreadySynced(UserFacingError):
+    """Demonstration cases the hub already holds are not removed from one laptop alone."""
 
 
 def count_demo_cases(*, uow: UnitOfWork) -> int:
@@ -54,6 +60,12 @@ def remove_demo_cases(*, uow: UnitOfWork) -> int:
     ids = json.dumps(cases)
     incidents = json.dumps([i for (i,) in db.execute(
         f"SELECT DISTINCT incident_id FROM cases WHERE id IN {_IDS}", (ids,))])
+    sent = outbox_op_ids(db, cases, status="acked")
+    if sent:
+        # The hub holds them now and would send them back on the next pull.
+        raise DemoAlreadySynced(
+            "some demonstration cases were already sent to the station hub, which would send "
+            "them back: a coordinator removes them there; nothing was changed here")
     ops = outbox_op_ids(db, cases)  # before their rows go: the lookup joins through them
     if ops:
         db.execute("DELETE FROM outbox WHERE op_id IN (SELECT value FROM json_each(?1))",

@@ -46,8 +46,13 @@ def _finished(parent: QWidget, removed: int) -> None:
 
 def _failed(parent: QWidget, exc: BaseException) -> None:
     log.error("demo removal failed", extra={"status": type(exc).__name__})
-    QMessageBox.warning(parent, _tr("Demonstration data"), _tr(
-        "The demonstration cases could not be removed. Nothing was changed; try again."))
+    if isinstance(exc, demo_removal.DemoAlreadySynced):
+        text = _tr("Some demonstration cases were already sent to the station hub, which would "
+                   "send them back: a coordinator removes them there. Nothing was changed here.")
+    else:
+        text = _tr("The demonstration cases could not be removed. Nothing was changed; try "
+                   "again.")
+    QMessageBox.warning(parent, _tr("Demonstration data"), text)
 
 
 def remove_demo_data(parent: QWidget, context: AppContext | None) -> QMessageBox | None:

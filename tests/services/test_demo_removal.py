@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from pypdf import PdfReader
 
 from fieldapp.domain import records as r
@@ -26,6 +27,7 @@ from fieldapp.services import (
 )
 from fieldapp.services.kpi import vault_kpis
 from fieldapp.services.reporting import caseload_input
+from fieldapp.services.sync.ops import outbox_op_ids
 from fieldapp.services.tracker_rows import tracker_rows
 from fieldapp.services.visit_form import VisitForm, save_visit_form
 from fieldapp.store import Store, orm
@@ -158,3 +160,20 @@ def test_demo_remove_through_the_cli(tmp_path):
         refs = [ref for (ref,) in uow.dbapi().execute("SELECT police_ref FROM cases")]
         assert refs == ["LC-REAL-9"] and audit_ops.verify_chain(uow=uow).ok
     vault.lock()
+
+
+def test_demo_cases_the_hub_already_holds_are_not_removed_here(store):
+    """The next pull would bring them back: refused, and nothing is changed."""
+    with store.uow() as uow:
+        demo.fill_demo(uow=uow, cases=3, seed=9)
+    with store.uow() as uow:
+        db = uow.dbapi()
+        case_id = db.execute("SELECT id FROM cases LIMIT 1").fetchone()[0]
+        (op,) = outbox_op_ids(db, [case_id])[:1]
+        db.execute("UPDATE outbox SET status = 'acked' WHERE op_id = ?", (op,))
+        uow.commit()
+    with store.uow() as uow:
+        with pytest.raises(demo_removal.DemoAlreadySynced, match="station hub"):
+            demo_removal.remove_demo_cases(uow=uow)
+    with store.uow(read_only=True) as uow:
+        assert demo_removal.count_demo_cases(uow=uow) == 3
