@@ -60,7 +60,11 @@ class _AllocationCodes:
     existed held it, and the visit form copied them), so the column carries no person's name."""
 
     def __init__(self, owner: str):
-        self._owner = owner.strip().casefold()
+        # A name typed exactly as a staff code ("IDVA01") is one: what it marks is no person's
+        # name, and a sheet's rows carrying that code must export as imported.
+        typed = owner.strip()
+        is_code = bool(typed) and typed == normalise_staff_code(typed) and not staff_code_problem(typed)
+        self._owner = "" if is_code else typed.casefold()
         self._allocations: dict[str, str | None] = {}
 
     def __call__(self, visit_code: str | None, allocated_to: str | None) -> str | None:

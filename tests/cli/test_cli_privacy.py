@@ -111,3 +111,23 @@ def test_a_name_in_an_old_allocation_is_not_exported(tmp_path: Path):
         uow.commit()
     assert identity.own_staff_code(store=store) == "IDVA07"
     vault.lock()
+
+
+def test_a_user_named_by_their_code_keeps_that_code_in_the_tracker(tmp_path: Path):
+    """A name typed exactly as a staff code ("IDVA01") is a code, not a name: a visit carrying it
+    (from the sheet, or the form) exports it, so a re-import finds the row unchanged."""
+    vault = Vault.create(tmp_path / "v", passphrase=bytearray(PASSPHRASE.encode()), user="IDVA01",
+                         role="idva")
+    store = Store.open(vault)
+    now = datetime.now(UTC)
+    with store.uow() as uow:
+        case = capture.create_incident(uow=uow, incident=r.IncidentIn(
+            police_ref="LC-CODE-1", bcu="WEST", police_visit_at=now - timedelta(hours=30),
+            allocated_to="IDVA01"))
+        save_visit_form(uow=uow, case_id=case.case_id, form=VisitForm(
+            visit=r.VisitIn(idva_visit_at=now - timedelta(hours=2), mode="PHONE", idva_code="IDVA01")))
+        uow.commit()
+    with store.uow() as uow:
+        rows = {row.police_incident_ref: row.idva_code for row in tracker_rows(uow=uow)}
+    assert rows == {"LC-CODE-1": "IDVA01"}
+    vault.lock()
