@@ -93,7 +93,9 @@ def _wait_for(path: Path, proc: subprocess.Popen, seconds: float = 120) -> str:
 @pytest.mark.parametrize("point", POINTS)
 def test_sigkill_mid_apply_leaves_no_partial_bundle(database, db_url, hub_keys, hub_data,
                                                    tmp_path, point):
-    laptop, _ = enrol_laptop(database, hub_keys)
+    # A coordinator's device: the bundle holds ops of a thousand cases the hub has no record
+    # of, which the hub refuses from an IDVA's (authority.NO_CASE) but applies from it.
+    laptop, _ = enrol_laptop(database, hub_keys, role="coordinator")
     ids, case_ops = new_case_ops(laptop)
     big = case_ops + [voice_op(laptop, CaseIds(case_id=c.case_id), "w" * 50)
                       for c in [new_case_ops(laptop)[1][0] for _ in range(OPS // 2)]]
