@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                             help="protect the PDF with the password in FILE")
 
     p = rsub.add_parser("kpi", parents=[common, disclosure], help="evaluation KPI report")
-    p.add_argument("--out", metavar="FILE.pdf")
+    p.add_argument("--out", metavar="FILE.pdf|FILE.xlsx",
+                   help="the PDF report, or the figures as a spreadsheet when FILE ends in .xlsx")
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     p.add_argument("--bcu", type=str.upper, choices=[b.value for b in Bcu])
@@ -68,6 +69,18 @@ def _out(path: str) -> Path:
     return out
 
 
+def _kpi_kind(out: Path, args: argparse.Namespace) -> str:
+    """"pdf" or "xlsx", from the file name the user gave."""
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "xlsx"):
+        raise UsageError(f"the KPI report is saved as .pdf or .xlsx, not '{out.name}'; "
+                         "give --out FILE.pdf or --out FILE.xlsx")
+    if kind == "xlsx" and args.pdf_password_file:
+        raise UsageError("--pdf-password-file protects a PDF; a spreadsheet cannot be "
+                         "password-protected here: save it as .pdf, or leave the option out")
+    return kind
+
+
 def cmd_kpi(args: argparse.Namespace) -> int:
     from fieldapp.cli.session import opened_store
     from fieldapp.reports import write_pdf
@@ -75,17 +88,27 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from fieldapp.tracker import KpiFilter
 
     if not args.out and not args.json:
-        raise UsageError("give --out FILE.pdf, --json, or both")
+        raise UsageError("give --out FILE.pdf (or FILE.xlsx), --json, or both")
     flt = KpiFilter(date_from=args.date_from, date_to=args.date_to,
                     bcu=Bcu(args.bcu) if args.bcu else None, district=args.district, idva_code=args.idva)
     described = ", ".join(f"{k} {v}" for k, v in (("from", args.date_from), ("to", args.date_to),
                           ("BCU", args.bcu), ("district", args.district), ("IDVA", args.idva)) if v)
     out = _out(args.out) if args.out else None
+    kind = _kpi_kind(out, args) if out is not None else None
     with opened_store(paths.vault_dir(args.vault), args.passphrase_file) as (_, store):
         with store.uow() as uow:
             if args.json:
                 print(json.dumps(kpi.vault_kpis(uow=uow, flt=flt).to_cli_json(), indent=1))
-            if out is not None:
+            if out is not None and kind == "xlsx":
+                from fieldapp.services.kpi_workbook import save_kpi_workbook
+
+                save_kpi_workbook(uow=uow, flt=flt, out=out, filters_text=described or "All records",
+                                  recipient=args.recipient, purpose=args.purpose)
+                uow.commit()
+                if not args.json:  # stdout stays pure JSON when both are asked for
+                    print(f"KPI spreadsheet written to {out} (OFFICIAL-SENSITIVE; recorded in "
+                          "the audit log).")
+            elif out is not None:
                 filters = described or "All records"
                 data = reporting.kpi_pdf(uow=uow, flt=flt, filters_text=filters,
                                          encrypt=_pdf_password(args))
