@@ -21,20 +21,48 @@ An op of an entity this version does not know is skipped and counted (``unknown_
 laptop's op does not break an older hub; an op of a known entity whose value cannot be applied
 (a missing or mistyped field, a row it needs that is absent) is skipped and its id listed in
 ``invalid_ops``: nothing of it is applied.
+
+Reading values is ``replay_values``; last writer wins and the safety-critical fields (conflicts,
+resolutions) are ``replay_safety``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from sync.protocol import safety as rules
 from sync.protocol.models import Op
+from sync.protocol.replay_safety import (
+    _iso,
+    _last_writer,
+    _put_safe,
+    _resolution,
+    _safety,
+    _safety_change,
+)
+from sync.protocol.replay_values import (
+    _CANONICAL_ID,
+    SAFE_FIELDS,  # noqa: F401 - the laptop's list, pinned by tests
+    Row,
+    _bool,
+    _created,
+    _instant,
+    _int,
+    _Invalid,
+    _opt_bool,
+    _opt_date,
+    _opt_instant,
+    _opt_int,
+    _opt_str,
+    _stamped,
+    _str,
+    _strs,
+    _uuid_text,
+)
 
 # The laptop's stored vocabulary (fieldapp.services.case_state / tracker_rows).
 REFERRAL = "REFERRAL"
@@ -43,7 +71,6 @@ VISIT_FIELDS = ("idva_visit_at", "mode", "idva_code", "safe_to_talk", "suspect_l
                 "repeat_victim", "repeat_suspect", "note")
 RISK_FIELDS = ("answers", "yes_count", "professional_judgement", "rationale", "da_events_12m",
                "repeat_within_12m", "marac_referral")
-SAFE_FIELDS = ("method", "safe_number", "safe_times", "voicemail_ok", "text_ok")
 TRACKED = ("created_at", "created_by", "updated_at", "updated_by", "row_version")
 # Tracker referral columns and the referral targets they stand for, in the tracker's column
 # order (the order a new tracker row's offers are inserted in).
@@ -53,10 +80,6 @@ COLUMN_REFERRAL = {"ref_refuge": "REFUGE", "ref_housing": "HOUSING",
 _TRACKER_TARGETS = frozenset(COLUMN_REFERRAL.values())
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-Row = dict[str, Any]
-
-
-_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def pseudonym_for(case_id: str | UUID) -> str:
@@ -110,107 +133,6 @@ class CaseTables:
     def complete(self) -> bool:
         """Whether the case can be stored: it has its incident and its case row."""
         return self.incident is not None and self.case is not None
-
-
-class _Invalid(ValueError):
-    """An op's value cannot be applied (never quotes the value)."""
-
-
-# ---- reading values (types checked: the hub only checked the op's envelope) --------------------
-
-_MISSING = object()
-
-
-def _get(v: dict, key: str, default: Any = _MISSING) -> Any:
-    if key in v:
-        return v[key]
-    if default is _MISSING:
-        raise _Invalid(f"no {key}")
-    return default
-
-
-def _str(v: dict, key: str, default: Any = _MISSING) -> str:
-    value = _get(v, key, default)
-    if not isinstance(value, str):
-        raise _Invalid(f"{key} is not text")
-    return value
-
-
-def _opt_str(v: dict, key: str) -> str | None:
-    value = v.get(key)
-    if value is not None and not isinstance(value, str):
-        raise _Invalid(f"{key} is not text")
-    return value
-
-
-def _bool(v: dict, key: str, default: Any = _MISSING) -> bool:
-    value = _get(v, key, default)
-    if not isinstance(value, bool):
-        raise _Invalid(f"{key} is not true or false")
-    return value
-
-
-def _opt_bool(v: dict, key: str) -> bool | None:
-    value = v.get(key)
-    if value is not None and not isinstance(value, bool):
-        raise _Invalid(f"{key} is not true or false")
-    return value
-
-
-def _int(v: dict, key: str, default: Any = _MISSING) -> int:
-    value = _get(v, key, default)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _Invalid(f"{key} is not a whole number")
-    return value
-
-
-def _opt_int(v: dict, key: str) -> int | None:
-    value = v.get(key)
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        raise _Invalid(f"{key} is not a whole number")
-    return value
-
-
-def _strs(v: dict, key: str) -> list[str]:
-    value = v.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-        raise _Invalid(f"{key} is not a list of text")
-    return list(value)
-
-
-def _instant(v: dict, key: str) -> datetime:
-    value = _str(v, key)
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise _Invalid(f"{key} is not a date and time") from None
-    if at.tzinfo is None:
-        raise _Invalid(f"{key} has no time zone")
-    return at.astimezone(UTC)
-
-
-def _opt_instant(v: dict, key: str) -> datetime | None:
-    return None if v.get(key) is None else _instant(v, key)
-
-
-def _opt_date(v: dict, key: str) -> date | None:
-    value = _opt_str(v, key)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _Invalid(f"{key} is not a date") from None
-
-
-def _uuid_text(v: dict, key: str) -> str:
-    value = _str(v, key)
-    if _CANONICAL_ID.fullmatch(value):  # as the laptop writes ids: no need to parse them
-        return value
-    try:
-        return str(UUID(value))
-    except ValueError:
-        raise _Invalid(f"{key} is not an id") from None
 
 
 def _op_time(op: Op) -> datetime:
@@ -275,16 +197,6 @@ class _State:
         """The board's denormalised first IDVA visit time (capture.refresh_first_visit)."""
         firsts = [v["idva_visit_at"] for v in self.visits.values() if v["idva_visit_at"] is not None]
         self.need_case()["first_idva_visit_at"] = min(firsts) if firsts else None
-
-
-def _created(row: Row, at: datetime, by: str) -> Row:
-    row.update(created_at=at, created_by=by, updated_at=at, updated_by=by, row_version=1)
-    return row
-
-
-def _stamped(row: Row, at: datetime, by: str) -> None:
-    row["updated_at"], row["updated_by"] = at, by
-    row["row_version"] += 1
 
 
 def _blank_visit(visit_id: str, case_id: str) -> Row:
@@ -439,14 +351,6 @@ def _safe_contact(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
                    lambda value: _put_safe(s, value, at, by))
 
 
-def _put_safe(s: _State, wanted: dict, at: datetime, by: str) -> None:
-    if s.safe is None:
-        s.safe = _created({"case_id": s.case_id, **wanted}, at, by)
-    elif any(s.safe[k] != wanted[k] for k in SAFE_FIELDS):
-        s.safe.update(wanted)
-        _stamped(s.safe, at, by)
-
-
 def _outcome(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
     wanted = {"outcome_code": _str(v, "outcome_code").upper(),
               "outcome_date": _opt_date(v, "outcome_date")}
@@ -558,123 +462,6 @@ def _tracker_update(s: _State, visit_id: str, incident: Row, visit_values: Row, 
     s.refresh_first_visit()
     _stamped(visit, at, by)
     _stamped(case, at, by)
-
-
-# ---- last writer wins, and the safety-critical fields ------------------------------------------
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _side(op: Op, value: Any, at: datetime) -> Row:
-    return {"op_id": op.op_id, "value": value, "by": op.author, "at": at.isoformat()}
-
-
-def _replaced(s: _State, field_name: str, old: Row, by_op: str) -> None:
-    s.history.append({"case_id": s.case_id, "field": field_name, "value": {"v": old["value"]},
-                      "op_id": old["op_id"], "by": old["by"],
-                      "at": datetime.fromisoformat(old["at"]), "replaced_by": by_op})
-
-
-def _last_writer(s: _State, op: Op, field_name: str, value: Any, at: datetime) -> None:
-    """An ordinary field: the op (later by clock than every one before it) wins; the value it
-    replaces is kept in the history."""
-    head = s.heads.get(field_name)
-    if head is not None and head["value"] != value:
-        _replaced(s, field_name, head, op.op_id)
-    s.heads[field_name] = _side(op, value, at)
-
-
-def _safety_change(s: _State, op: Op, field_name: str, value: Any, base: str | None,
-                   at: datetime, put: Callable[[Any], None]) -> None:
-    """A change of a safety-critical field. ``base``: the op the device last saw setting the
-    field ('' for none; None for an op sealed before bases existed, applied in clock order).
-
-    While a conflict of the field is open every change joins it as one more side. A change made
-    from another base than the op now in force, to another value, opens a conflict of the two:
-    both kept, the restrictive value applied. A change from another base to the same value
-    agrees and leaves the field as it is."""
-    side = _side(op, value, at)
-    open_id = s.open_by_field.get(field_name)
-    if open_id is not None:
-        conflict = s.conflicts[open_id]
-        conflict["sides"].append(side)
-        conflict["in_force"] = rules.in_force(field_name, conflict["sides"])
-        put(conflict["in_force"]["value"])
-        return
-    head = s.heads.get(field_name)
-    if head is not None and base is not None and base != head["op_id"]:
-        if value == head["value"]:
-            return
-        sides = [head, side]
-        chosen = rules.in_force(field_name, sides)
-        s.conflicts[op.op_id] = {
-            "conflict_id": op.op_id, "case_id": s.case_id, "field": field_name,
-            "state": "open", "sides": sides, "in_force": chosen, "opened_at": at,
-            "resolved_at": None, "resolved_by": "", "reason": ""}
-        s.open_by_field[field_name] = op.op_id
-        put(chosen["value"])
-        return
-    if head is not None and head["value"] != value:
-        _replaced(s, field_name, head, op.op_id)
-    s.heads[field_name] = side
-    put(value)
-
-
-def _put_flag(s: _State, field_name: str, value: Any, at: datetime, by: str) -> None:
-    if s.flags is None:
-        s.flags = {"case_id": s.case_id, **dict.fromkeys(rules.FLAG_FIELDS), "updated_at": at,
-                   "updated_by": by}
-    s.flags[field_name] = value
-    s.flags["updated_at"], s.flags["updated_by"] = at, by
-
-
-def _flag_value(v: dict, field_name: str) -> Any:
-    if field_name == "risk_grade":
-        grade = _opt_str(v, "value")
-        if grade is not None and grade not in rules.RISK_GRADES:
-            raise _Invalid("not a risk grade")
-        return grade
-    return _opt_bool(v, "value")
-
-
-def _safety(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
-    """One safety flag of the case: ``{"field", "value", "base"}``."""
-    field_name = _str(v, "field")
-    if field_name not in rules.FLAG_FIELDS:
-        raise _Invalid("not a safety flag")
-    value = _flag_value(v, field_name)
-    base = _opt_str(v, "base")
-    s.need_case()
-    _safety_change(s, op, field_name, value, base, at,
-                   lambda chosen: _put_flag(s, field_name, chosen, at, by))
-
-
-def _resolution(s: _State, op: Op, v: dict, at: datetime, by: str) -> None:
-    """A person's choice in a conflict: ``{"conflict_id", "case_id", "field", "chosen" (the op
-    id of the side kept), "reason"}``. The side's value is applied and the conflict closed; the
-    other sides go to the history. A second resolution of a closed conflict changes nothing."""
-    conflict = s.conflicts.get(_str(v, "conflict_id"))
-    if conflict is None:
-        raise _Invalid("no such conflict in the case")
-    reason = _str(v, "reason")
-    if conflict["state"] != "open":
-        return
-    field_name = conflict["field"]
-    chosen = next((side for side in conflict["sides"] if side["op_id"] == _str(v, "chosen")), None)
-    if chosen is None:
-        raise _Invalid("the chosen value is not a side of the conflict")
-    for side in conflict["sides"]:
-        if side is not chosen:
-            _replaced(s, field_name, side, op.op_id)
-    conflict.update(state="resolved", resolved_at=at, resolved_by=by, reason=reason,
-                    in_force=chosen)
-    del s.open_by_field[field_name]
-    s.heads[field_name] = _side(op, chosen["value"], at)
-    if field_name == rules.SAFE_CONTACT:
-        _put_safe(s, chosen["value"], at, by)
-    else:
-        _put_flag(s, field_name, chosen["value"], at, by)
 
 
 HANDLERS: dict[str, Callable[[_State, Op, dict, datetime, str], None]] = {
