@@ -39,13 +39,21 @@ from fieldapp.reports.labels import BAND_SHORT, label
 from fieldapp.tracker.cells import defuse, ooxml_escape
 from fieldapp.tracker.kpi import KpiFilter
 from fieldapp.tracker.writer import MARKING
-from fieldapp.tracker.xlsx_sheet import DATETIME_FORMAT, Widths, set_up_printing, streaming_writer
+from fieldapp.tracker.xlsx_sheet import (
+    DATETIME_FORMAT,
+    MAX_CHARS,
+    Widths,
+    set_up_printing,
+    shown_chars,
+    streaming_writer,
+)
 
 TITLE = "Operation Provide performance measures"
 PERCENT_FORMAT = "0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
 COUNT_FORMAT = "#,##0"
 _HEADER_ROW = 2  # row 1 is the marking line, as in the tracker workbook
+_LINE_HEIGHT = 15.0  # points per line of Calibri 11, Excel's default row height
 
 
 @dataclass
@@ -241,14 +249,30 @@ def write_kpi_xlsx(kpis: Any, out: BinaryIO, *, flt: KpiFilter | None, generated
         written.number_format = number_format
         return written
 
+    def append(ws: Any, row: list[Any], number: int) -> None:
+        """Append ``row`` as sheet row ``number``; a text longer than a capped column shows
+        wraps on a row tall enough for all its lines (a print would clip it otherwise)."""
+        lines = 1
+        for written in row:
+            chars = shown_chars(written.value) if isinstance(written.value, str) else 0
+            if chars > MAX_CHARS:
+                written.alignment = wrap
+                # word wrapping leaves part of each line empty: one line spare
+                lines = max(lines, -(-chars // MAX_CHARS) + 1)
+        if lines > 1:  # read when the row is written, so set before it
+            ws.row_dimensions[number].height = lines * _LINE_HEIGHT
+        ws.append(row)
+
     def fill(ws: Any) -> Widths:
         sheet = by_title[ws.title]
         widths = Widths()
         ws.append([cell(ws, None, 1, f"{MARKING} - {TITLE} - {sheet.title} - generated {stamp}")])
+        number = 2
         for label_value in sheet.above:
             row = [cell(ws, widths, column, value) for column, value in enumerate(label_value, 1)]
             row[0].font = bold
-            ws.append(row)
+            append(ws, row, number)
+            number += 1
         if sheet.above:
             ws.append([])
         header = []
@@ -258,12 +282,9 @@ def write_kpi_xlsx(kpis: Any, out: BinaryIO, *, flt: KpiFilter | None, generated
             head.alignment = Alignment(vertical="top")
             header.append(head)
         ws.append(header)
-        last_text = len(sheet.header)
-        for values in sheet.rows:
-            row = [cell(ws, widths, column, value) for column, value in enumerate(values, 1)]
-            if sheet.title == "Chi-square tests":  # the reading is a sentence: wrap it
-                row[last_text - 1].alignment = wrap
-            ws.append(row)
+        for number, values in enumerate(sheet.rows, start=sheet.header_row + 1):
+            append(ws, [cell(ws, widths, column, value) for column, value in enumerate(values, 1)],
+                    number)
         ws.auto_filter.ref = (f"A{sheet.header_row}:{get_column_letter(len(sheet.header))}"
                               f"{sheet.header_row + max(len(sheet.rows), 1)}")
         return widths
