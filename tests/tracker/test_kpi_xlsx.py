@@ -19,6 +19,8 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from fieldapp.cli.errors import UsageError
+from fieldapp.cli.main import build_parser
 from fieldapp.domain.enums import Bcu
 from fieldapp.reports.kpi_xlsx import write_kpi_xlsx
 from fieldapp.tracker import KpiFilter, compute_kpis
@@ -191,11 +193,14 @@ def test_cli_refuses_other_file_types_and_a_pdf_password(vault: Path, tmp_path: 
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert ".pdf or .xlsx" in proc.stderr and "kpi.ods" in proc.stderr
     assert not out.exists()
+    # Refused before the vault is opened, so the command's own function shows it in-process.
     secret = tmp_path / "pw.txt"
     secret.write_text("a long pdf password\n", encoding="utf-8")
-    proc = run("report", "kpi", "--out", str(tmp_path / "k.xlsx"), "--pdf-password-file",
-               str(secret), vault=vault, check=False)
-    assert proc.returncode == 2 and "spreadsheet cannot be password-protected" in proc.stderr
+    args = build_parser().parse_args(["report", "kpi", "--vault", str(vault), "--out",
+                                      str(tmp_path / "k.xlsx"), "--pdf-password-file", str(secret)])
+    with pytest.raises(UsageError, match="spreadsheet cannot be password-protected") as refused:
+        args.func(args)
+    assert refused.value.status == 2
     assert list(tmp_path.iterdir()) == [secret]
 
 
