@@ -16,6 +16,7 @@ applies. The receipt lists each with words the laptop shows the person.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sync.hub.service.devices import Device
@@ -46,14 +47,19 @@ class Refusal:
         return {"op_id": self.op_id, "code": self.code, "reason": WORDS[self.code]}
 
 
-def _allocates(op: Op, *, own_code: str, case_known: bool) -> bool:
+def _allocates(op: Op, *, own_code: str, case_known: bool, held_by: str | None = None) -> bool:
     value = op.value
     if op.entity == "case":
         if "allocated_to" not in value:
             return False
-        creates = "incident_id" in value and not case_known
         target = value.get("allocated_to")
-        return not (creates and target in ("", own_code))
+        if "incident_id" not in value or target not in ("", own_code):
+            return True
+        # A case's creation op, allocated to no one or to this device's own code. The hub may
+        # already hold the case from its incident op alone (a bundle boundary fell between the
+        # two): that is still a creation, unless the hub's copy is someone else's, which would
+        # make this op a re-allocation in disguise.
+        return case_known and (held_by or "") not in ("", own_code)
     if op.entity == "incident" and not case_known:
         return value.get("allocated_to", "") not in ("", own_code)
     if op.entity == "tracker_row" and not case_known:
@@ -64,11 +70,14 @@ def _allocates(op: Op, *, own_code: str, case_known: bool) -> bool:
 _CREATES = ("incident", "case", "tracker_row")
 
 
-def refusals(device: Device, new_ops: list[Op], *, known_cases: set[str]) -> dict[str, Refusal]:
-    """op id -> why, for every op of ``new_ops`` (one bundle's, in order) the hub refuses."""
+def refusals(device: Device, new_ops: list[Op], *,
+             known_cases: Mapping[str, str | None]) -> dict[str, Refusal]:
+    """op id -> why, for every op of ``new_ops`` (one bundle's, in order) the hub refuses.
+    ``known_cases``: case id -> its allocation on the hub, for the cases the hub holds."""
     out: dict[str, Refusal] = {}
     for op in new_ops:
-        why = refusal(device, op, case_known=op.case_id in known_cases)
+        why = refusal(device, op, case_known=op.case_id in known_cases,
+                      held_by=known_cases.get(op.case_id))
         if why is not None:
             out[op.op_id] = why
     if device.role == "coordinator":
@@ -82,13 +91,14 @@ def refusals(device: Device, new_ops: list[Op], *, known_cases: set[str]) -> dic
     return out
 
 
-def refusal(device: Device, op: Op, *, case_known: bool) -> Refusal | None:
+def refusal(device: Device, op: Op, *, case_known: bool,
+            held_by: str | None = None) -> Refusal | None:
     """Why the hub refuses ``op`` from ``device`` (None: it may make it). ``case_known``: the
-    hub already holds the op's case (so a ``case`` op with ``allocated_to`` re-allocates)."""
+    hub already holds the op's case, allocated to ``held_by``."""
     if device.role == "coordinator":
         return None
     if device.role == "supervisor":
         return Refusal(op.op_id, READ_ONLY)
-    if _allocates(op, own_code=device.staff_code, case_known=case_known):
+    if _allocates(op, own_code=device.staff_code, case_known=case_known, held_by=held_by):
         return Refusal(op.op_id, ALLOCATION)
     return None

@@ -224,11 +224,13 @@ def bump_cases(conn: Connection, keys: HubKeys, case_ids: list[str], *, now_ms: 
     return revs
 
 
-def _known_case_ids(conn: Connection, case_ids: list[str]) -> set[str]:
-    known: set[str] = set()
+def _known_cases(conn: Connection, case_ids: list[str]) -> dict[str, str | None]:
+    """case id -> its allocation on the hub, for each of ``case_ids`` the hub holds."""
+    known: dict[str, str | None] = {}
     for part in casedata.chunks(sorted(set(case_ids))):
-        known.update(conn.execute(select(cases.c.case_id).where(cases.c.case_id.in_(part)))
-                     .scalars())
+        rows = conn.execute(select(cases.c.case_id, cases.c.allocated_to)
+                            .where(cases.c.case_id.in_(part)))
+        known.update((case_id, allocated_to) for case_id, allocated_to in rows)
     return known
 
 
@@ -255,7 +257,7 @@ def _apply(conn: Connection, keys: HubKeys, *, device: Device, payload: PushPayl
         new.append(op)
     quarantined = [op.op_id for op in new if hlc.too_far_ahead(op.hlc, hub_ms=now_ms)]
     held = set(quarantined)
-    known_cases = _known_case_ids(conn, [op.case_id for op in new])
+    known_cases = _known_cases(conn, [op.case_id for op in new])
     refused = authority.refusals(device, [op for op in new if op.op_id not in held],
                                  known_cases=known_cases)
     held.update(refused)
