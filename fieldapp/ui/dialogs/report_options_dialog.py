@@ -9,6 +9,8 @@ as a disclosure as it is built) while a busy row says so; the bytes come back in
 from __future__ import annotations
 
 import logging
+from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -18,8 +20,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +47,7 @@ from fieldapp.ui.dialogs.report_request import (
     ReportRequest,
     build_report,
     case_label,
+    save_kpi_spreadsheet,
 )
 from fieldapp.ui.tasks import run_task
 from fieldapp.ui.widgets.datetime_edit import DateLineEdit
@@ -61,6 +66,7 @@ def titles() -> dict[ReportKind, str]:
 
 class ReportOptionsDialog(QDialog):
     report_built = Signal(object, object)  # BuiltReport, ReportRequest
+    spreadsheet_saved = Signal(object)  # Path of the KPI workbook
 
     def __init__(self, context: AppContext, kind: ReportKind, *, case_id: UUID | None = None,
                  parent: QWidget | None = None):
@@ -94,6 +100,14 @@ class ReportOptionsDialog(QDialog):
         self.build_button.setToolTip(self.tr("Build the report and show it (Ctrl+Enter)"))
         extra_shortcut(self, self.build_button, QKeySequence("Ctrl+Return"))
         self.build_button.setDefault(True)
+        self.xlsx_button = None
+        if kind is ReportKind.KPI:  # coordinators work in Excel: the same figures as a workbook
+            self.xlsx_button = buttons.addButton(self.tr("Save as &spreadsheet (.xlsx)…"),
+                                                 QDialogButtonBox.ButtonRole.ActionRole)
+            self.xlsx_button.setAccessibleName(self.tr("Save as spreadsheet"))
+            self.xlsx_button.setToolTip(self.tr(
+                "Save the same figures as an Excel workbook (recorded in the audit log)"))
+            self.xlsx_button.clicked.connect(self.save_spreadsheet)
         self.cancel_button = buttons.addButton(self.tr("Cancel"),
                                                QDialogButtonBox.ButtonRole.RejectRole)
         self.cancel_button.setAccessibleName(self.tr("Cancel"))
@@ -111,7 +125,8 @@ class ReportOptionsDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(self.form_message)
         layout.addWidget(buttons)
-        order = self.inputs + [self.build_button, self.cancel_button]
+        order = self.inputs + [self.build_button, *([self.xlsx_button] if self.xlsx_button
+                                                    else []), self.cancel_button]
         for before, after in zip(order, order[1:], strict=False):
             self.setTabOrder(before, after)
         self.setMinimumWidth(em(self, 36))
@@ -248,9 +263,44 @@ class ReportOptionsDialog(QDialog):
                  on_done=lambda built: self._built(built, request), on_error=self._failed,
                  write=True)
 
+    def save_spreadsheet(self) -> None:
+        """KPI only: ask where, then write the workbook in the writer queue (logged there)."""
+        if self._busy:
+            return
+        request = self.request()
+        if request is None:
+            return
+        if request.password:
+            self.rows.error(self.password.password, self.tr(
+                "A spreadsheet cannot be password-protected: clear the PDF password to save "
+                "one, or preview the PDF."))
+            self.password.password.setFocus()
+            return
+        default = str(Path.home() / f"kpi-figures-{date.today():%Y-%m-%d}.xlsx")
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save KPI spreadsheet"), default,
+                                              self.tr("Excel workbook (*.xlsx)"))
+        if not name:
+            return
+        out = Path(name)
+        if out.suffix.lower() != ".xlsx":
+            out = out.with_name(out.name + ".xlsx")
+        self._set_busy(True)
+        context = self._context
+        run_task(lambda: save_kpi_spreadsheet(context, request, out), on_done=self._saved,
+                 on_error=self._failed, write=True)
+
+    def _saved(self, out: Path) -> None:
+        self._set_busy(False)
+        self.spreadsheet_saved.emit(out)
+        QMessageBox.information(self, titles()[self.kind], self.tr(
+            "The KPI figures were saved as %1 (OFFICIAL-SENSITIVE; recorded in the audit log).")
+            .replace("%1", out.name))
+        self.accept()
+
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for widget in (*self.inputs, self.build_button):
+        for widget in (*self.inputs, self.build_button, *([self.xlsx_button]
+                                                          if self.xlsx_button else [])):
             widget.setEnabled(not busy)
         if self.kind is ReportKind.CASE and not busy:
             self.voice_reason.setEnabled(self.include_voice.isChecked())

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from pathlib import Path
 from uuid import UUID
 
 from fieldapp.domain.enums import Bcu
@@ -97,6 +98,19 @@ def build_report(context: AppContext, request: ReportRequest) -> BuiltReport:
                                 ["aggregate_kpis"])
         uow.commit()
     return built
+
+
+def save_kpi_spreadsheet(context: AppContext, request: ReportRequest, out: Path) -> Path:
+    """Worker (writer queue): the KPI figures saved as a workbook at ``out``, the disclosure
+    logged and committed with it (nothing is logged when the file cannot be written)."""
+    from fieldapp.services.kpi_workbook import save_kpi_workbook
+
+    with context.uow() as uow:
+        save_kpi_workbook(uow=uow, flt=request.kpi_filter(), out=out,
+                          filters_text=request.filters_text(), recipient=request.recipient,
+                          purpose=request.purpose)
+        uow.commit()
+    return out
 
 
 def recorder(context: AppContext, request: ReportRequest, built: BuiltReport
