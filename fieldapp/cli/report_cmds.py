@@ -65,7 +65,8 @@ def _pdf_password(args: argparse.Namespace) -> str | None:
 def _out(path: str) -> Path:
     out = Path(path)
     if not out.parent.exists():
-        raise UsageError(f"the folder {out.parent} does not exist; choose where the PDF should go")
+        raise UsageError(f"the folder {out.parent} does not exist; choose where the file "
+                         "should go")
     return out
 
 

@@ -234,6 +234,7 @@ def write_kpi_xlsx(kpis: Any, out: BinaryIO, *, flt: KpiFilter | None, generated
         by_title[sheet.title] = sheet
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
 
     def cell(ws: Any, widths: Widths | None, column: int, value: Any) -> Any:
         number_format = "General"
@@ -255,12 +256,12 @@ def write_kpi_xlsx(kpis: Any, out: BinaryIO, *, flt: KpiFilter | None, generated
         lines = 1
         for written in row:
             chars = shown_chars(written.value) if isinstance(written.value, str) else 0
-            if chars > MAX_CHARS:
-                written.alignment = wrap
-                # word wrapping leaves part of each line empty: one line spare
-                lines = max(lines, -(-chars // MAX_CHARS) + 1)
+            if chars > MAX_CHARS:  # MAX_CHARS is below what a capped column holds: the slack
+                lines = max(lines, -(-chars // MAX_CHARS))  # absorbs word wrapping
         if lines > 1:  # read when the row is written, so set before it
             ws.row_dimensions[number].height = lines * _LINE_HEIGHT
+            for written in row:  # the row's figures stand level with the top of its sentence
+                written.alignment = wrap if shown_chars(written.value) > MAX_CHARS else top
         ws.append(row)
 
     def fill(ws: Any) -> Widths:
