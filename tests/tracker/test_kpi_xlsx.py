@@ -18,12 +18,15 @@ from typing import Any
 import openpyxl
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from fieldapp.cli.errors import UsageError
 from fieldapp.cli.main import build_parser
 from fieldapp.domain.enums import Bcu
 from fieldapp.reports.kpi_xlsx import write_kpi_xlsx
+from fieldapp.store import Store
 from fieldapp.tracker import KpiFilter, compute_kpis
+from fieldapp.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 SHEETS = ["Summary", "By time to IDVA visit", "By time of day", "Referrals", "Outcomes by quarter",
@@ -57,6 +60,20 @@ def workbook(vault: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     before = datetime.now(UTC).replace(tzinfo=None)
     done = run("report", "kpi", "--out", str(folder / "kpi.xlsx"), vault=vault)
     return folder / "kpi.xlsx", before, done.stdout
+
+
+def _audit(folder: Path) -> list[tuple[str, ...]]:
+    """The vault's audit_log rows (unlocked here, locked again after)."""
+    vault = Vault.open(folder)
+    vault.unlock(bytearray(PASSPHRASE.encode()))
+    try:
+        with Store.open(vault).uow() as uow:
+            rows = uow.session.execute(text(
+                "SELECT action, record_type, record_id, actor, recipient, justification"
+                " FROM audit_log ORDER BY seq")).all()
+    finally:
+        vault.lock()
+    return [tuple(row) for row in rows]
 
 
 def _pct(cell: Any) -> float | None:
@@ -175,7 +192,11 @@ def test_cli_filtered_workbook_matches_json_and_states_its_filter(vault: Path,
                                                                   tmp_path: Path) -> None:
     out = tmp_path / "west.xlsx"
     proc = run("report", "kpi", "--json", "--out", str(out), "--bcu", "west", "--from",
-               "2022-06-01", "--to", "2022-12-31", vault=vault)
+               "2022-06-01", "--to", "2022-12-31", "--recipient", "Evaluation team",
+               "--purpose", "quarterly review", vault=vault)
+    assert _audit(vault)[-1] == (
+        "disclosure", "kpi_report", "from 2022-06-01, to 2022-12-31, BCU WEST", "sup1",
+        "Evaluation team", "quarterly review; spreadsheet saved as west.xlsx")
     expected = json.loads(proc.stdout)  # stdout stays pure JSON beside the workbook
     assert 0 < expected["visits"] < 150
     book = openpyxl.load_workbook(out)
