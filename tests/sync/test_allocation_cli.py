@@ -5,6 +5,7 @@ spec/cli.md) on real vaults; resolving through the CLI in a subprocess is in tes
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,22 @@ from fieldapp.store import Store
 from fieldapp.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _process_left_as_it_was(monkeypatch):
+    """main() hardens the process it runs in (core limit 0 for good, umask 077, not dumpable)
+    and installs log handlers; in-process, that would outlive this test in the pytest worker
+    (the hardening tests' control child then inherits a hard core limit of 0). Hardening itself
+    is tested in subprocesses (tests/foundation/test_process_hardening.py)."""
+    monkeypatch.setattr(cli, "harden_process", lambda: None)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
 
 
 @pytest.fixture
