@@ -336,6 +336,25 @@ def test_the_status_line_says_what_is_waiting(hub, laptops):
     _sync(hub, laptop)
     status = sync_status(store=laptop.store)
     assert status.pending_ops == 0 and status.last_outcome["ok"] and "last synced" in status.words()
+    assert status.last_good_at == status.last_sync_at
+
+
+def test_the_last_sync_that_finished_is_kept_after_one_that_did_not(hub, laptops):
+    """The status bar says when the laptop last synced even after a restart that follows a
+    failed attempt: the vault keeps the last good time beside the last attempt."""
+    from fieldapp.services.sync.status import sync_status
+
+    laptop = laptops()
+    enrolled(hub, laptop)
+    _sync(hub, laptop)
+    good = sync_status(store=laptop.store).last_good_at
+    assert good is not None
+    hub.faults = ["503"] * 10
+    with pytest.raises(errors.HubUnreachable):
+        _sync(hub, laptop)
+    status = sync_status(store=laptop.store)
+    assert status.last_outcome is not None and not status.last_outcome["ok"]
+    assert status.last_good_at == good and status.last_sync_at >= good
 
 
 def test_bundles_sealed_under_a_larger_limit_are_sealed_again_when_the_hub_lowers_it(laptops):

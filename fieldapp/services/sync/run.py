@@ -65,8 +65,11 @@ def _record(store: Store, *, client: HubClient | None, outcome: dict, hub_url: s
             db = uow.dbapi()
             if client is not None and client.last_hub_ms is not None:
                 state.put(db, state.HUB_OFFSET_MS, client.offset_ms)
-            state.put(db, state.LAST_SYNC_AT, int(time.time() * 1000))
+            at_ms = int(time.time() * 1000)
+            state.put(db, state.LAST_SYNC_AT, at_ms)
             state.put(db, state.LAST_SYNC_OUTCOME, json.dumps(outcome, sort_keys=True))
+            if outcome.get("ok"):
+                state.put(db, state.LAST_GOOD_SYNC_AT, at_ms)
             if hub_url is not None and outcome.get("ok"):
                 state.put(db, state.HUB_URL, hub_url)
             uow.commit()

@@ -47,6 +47,7 @@ ACKED_AUDIT_HEAD = "sync.acked_audit_head"  # JSON {"seq", "hash"}: the newest h
 HUB_OFFSET_MS = "sync.hub_offset_ms"  # hub clock minus this laptop's, from X-Fieldapp-Hub-Time
 LAST_SYNC_AT = "sync.last_sync_at"  # ms since the epoch (laptop clock)
 LAST_SYNC_OUTCOME = "sync.last_sync_outcome"  # JSON: the last SyncReport's summary
+LAST_GOOD_SYNC_AT = "sync.last_good_sync_at"  # ms: the last sync that finished
 
 ENROLMENT_KEYS = (DEVICE_SIGNING_KEY, DEVICE_SEALING_KEY, DEVICE_ID, HUB_URL, HUB_SIGNING_KEY,
                   HUB_SEALING_KEY, HUB_KID, CA_PEM, MAX_BUNDLE_BYTES, USER, USER_ID, ROLE,

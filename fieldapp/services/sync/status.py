@@ -20,6 +20,8 @@ class SyncStatus(BaseModel):
     waiting_bundles: int = 0
     last_sync_at: datetime | None = None
     last_outcome: dict | None = None
+    last_good_at: datetime | None = None
+    """The last sync that finished (kept in the vault, so it survives a restart)."""
 
     def words(self) -> str:
         if not self.enrolled:
@@ -46,8 +48,10 @@ def sync_status(*, store: Store) -> SyncStatus:
                              ).fetchone()[0]
     at = rows.get(state.LAST_SYNC_AT)
     outcome = rows.get(state.LAST_SYNC_OUTCOME)
+    good = rows.get(state.LAST_GOOD_SYNC_AT)
     return SyncStatus(
         enrolled=True, device_id=rows[state.DEVICE_ID], hub_url=rows.get(state.HUB_URL, ""),
         pending_ops=pending, waiting_bundles=waiting,
         last_sync_at=None if at is None else datetime.fromtimestamp(int(at) / 1000, UTC),
-        last_outcome=None if outcome is None else json.loads(outcome))
+        last_outcome=None if outcome is None else json.loads(outcome),
+        last_good_at=None if good is None else datetime.fromtimestamp(int(good) / 1000, UTC))

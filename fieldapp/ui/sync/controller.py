@@ -110,7 +110,7 @@ class SyncController(QObject):
         self._again = False
         self._cancelled = threading.Event()
         self._state: SyncState | None = None
-        self._last_good_at: datetime | None = None  # the last sync that finished, this session
+        self._last_good_at: datetime | None = None  # the last sync that finished
         self._problem: str | None = None
         self._clock_warning: str | None = None
         self._steps = {"POST": 0, "GET": 0}
@@ -265,8 +265,10 @@ class SyncController(QObject):
             return
         self._state = found
         status = found.status
-        if status.last_sync_at is not None and (status.last_outcome or {}).get("ok"):
-            self._last_good_at = status.last_sync_at
+        if status.last_good_at is not None:
+            self._last_good_at = status.last_good_at
+        elif status.last_sync_at is not None and (status.last_outcome or {}).get("ok"):
+            self._last_good_at = status.last_sync_at  # recorded before last_good_at existed
         self.role_found.emit(found.role)
         self._emit_status()
         if then_schedule and found.status.enrolled and not self._running:
