@@ -192,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", parents=[c], help="reports over all synced data")
     rsub = p.add_subparsers(dest="report_command", metavar="REPORT", parser_class=_Parser)
     s = rsub.add_parser("kpi", parents=[c, disclosure], help="the evaluation KPI report")
-    s.add_argument("--out", metavar="FILE.pdf")
+    s.add_argument("--out", metavar="FILE", help="the report as FILE.pdf, or the figures as a "
+                   "spreadsheet FILE.xlsx")
     s.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
     s.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
     s.add_argument("--bcu", type=str.upper, choices=BCUS)
@@ -706,17 +707,21 @@ def cmd_tracker_export(args: argparse.Namespace) -> int:
 
 def cmd_report_kpi(args: argparse.Namespace) -> int:
     if not args.out and not args.json:
-        raise UsageError("give --out FILE.pdf, --json, or both")
-    needed = (["kpi_json"] if args.json else []) + (["kpi_pdf"] if args.out else [])
-    outputs = _service("outputs", *needed)
-    out = _out_file(args.out, "PDF") if args.out else None
+        raise UsageError("give --out FILE.pdf (or FILE.xlsx), --json, or both")
+    out = _out_file(args.out, "report") if args.out else None
+    kind = out.suffix.lower() if out is not None else ""
+    if out is not None and kind not in (".pdf", ".xlsx"):
+        raise UsageError("the report is a PDF or a spreadsheet: give a file name ending .pdf "
+                         "or .xlsx")
+    writer = {".pdf": "kpi_pdf", ".xlsx": "kpi_xlsx"}.get(kind)
+    outputs = _service("outputs", *(["kpi_json"] if args.json else []), *([writer] if writer else []))
     filters = {"date_from": args.date_from, "date_to": args.date_to, "bcu": args.bcu}
     with opened_hub(args) as hub:
         if args.json:
             _print_json(outputs.kpi_json(hub.database, hub.keys, **filters))
         if out is not None:
-            outputs.kpi_pdf(hub.database, hub.keys, out=out, recipient=args.recipient,
-                            purpose=args.purpose, actor=_operator(args), **filters)
+            getattr(outputs, writer)(hub.database, hub.keys, out=out, recipient=args.recipient,
+                                     purpose=args.purpose, actor=_operator(args), **filters)
     if out is not None:
         print(f"KPI report written to {out} (recorded in the hub's audit log).",
               file=sys.stderr if args.json else sys.stdout)

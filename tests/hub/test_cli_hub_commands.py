@@ -77,6 +77,11 @@ def test_tracker_export_and_kpi_on_an_empty_hub(made_hub, tmp_path):
     pdf = tmp_path / "kpi.pdf"
     made_hub.ok("report", "kpi", "--out", str(pdf), "--from", "2024-04-01", "--bcu", "west")
     assert pdf.read_bytes().startswith(b"%PDF")
+    book = tmp_path / "kpi.xlsx"
+    made_hub.ok("report", "kpi", "--out", str(book), "--bcu", "west")
+    assert book.read_bytes().startswith(b"PK") and stat.S_IMODE(book.stat().st_mode) == 0o600
+    other = made_hub.cli("report", "kpi", "--out", str(tmp_path / "kpi.ods"))
+    assert other.returncode == 2 and ".xlsx" in other.stderr and not (tmp_path / "kpi.ods").exists()
     assert made_hub.ok("audit", "verify").stdout.startswith("The hub's audit log is intact")
 
     usage = made_hub.cli("report", "kpi")

@@ -135,6 +135,13 @@ def test_enrol_push_a_day_of_visits_and_pull_them_onto_laptops_in_scope(tmp_path
         hub_kpi = json.loads(hub.ok("report", "kpi", "--json").stdout)
         assert hub_kpi == json.loads(laptop(coordinator, "report", "kpi", "--json").stdout)
         assert hub_kpi["visits"] == len(hub_rows)
+        # The hub's KPI spreadsheet: the same workbook (every sheet below its label block) as
+        # the coordinator's laptop makes of the same data.
+        hub_book, coord_book = tmp_path / "hub-kpi.xlsx", tmp_path / "coord-kpi.xlsx"
+        hub.ok("report", "kpi", "--out", str(hub_book))
+        laptop(coordinator, "report", "kpi", "--out", str(coord_book))
+        assert workbook_tables(hub_book) == workbook_tables(coord_book)
+        assert "Visits" in str(workbook_tables(hub_book)["Summary"])
 
         out = laptop(coordinator, "audit", "verify", "--json")
         report = json.loads(out.stdout)
@@ -205,3 +212,17 @@ def test_usb_transfer_through_the_hubs_bundle_import(tmp_path):
         assert again["received_cases"] == 0 and again["ok"]
         net = json.loads(laptop(coordinator, "sync", "--json").stdout)
         assert net["received_cases"] == 0 and not net["full_restore"] and net["ok"]
+
+
+def workbook_tables(path: Path) -> dict[str, list[tuple]]:
+    """Each sheet's rows from its header row on (what is above it names who made it, when)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    tables = {}
+    for sheet in book.worksheets:
+        rows = [tuple(cell for cell in row) for row in sheet.iter_rows(values_only=True)]
+        start = next((i for i, row in enumerate(rows) if row and row[0] == "Measure"), 1)
+        tables[sheet.title] = rows[start:]
+    book.close()
+    return tables

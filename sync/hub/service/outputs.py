@@ -114,6 +114,27 @@ def kpi_json(db: Database, keys: HubKeys, *, date_from: date | None = None,
                       district=district, idva=idva).to_cli_json()
 
 
+def kpi_xlsx(db: Database, keys: HubKeys, *, out: Path, actor: str, recipient: str,
+             purpose: str, date_from: date | None = None, date_to: date | None = None,
+             bcu: str | None = None, now: datetime | None = None) -> Path:
+    """The KPI figures as a workbook (fieldapp.reports.kpi_xlsx, the laptop's layout) written
+    atomically to ``out``; audited as a disclosure like the PDF."""
+    from fieldapp.reports.kpi_xlsx import write_kpi_xlsx
+
+    flt = _filter(date_from, date_to, bcu, None, None)
+    buffer = io.BytesIO()
+    write_kpi_xlsx(compute_kpis(flt.apply(tracker_rows(db, keys))), buffer, flt=flt,
+                   generated_at=now or datetime.now(UTC), generated_by=(actor or "hub")[:120])
+    described = ", ".join(f"{k} {v}" for k, v in (
+        ("from", date_from), ("to", date_to), ("BCU", bcu.upper() if bcu else None)) if v)
+    with db.begin() as conn:  # the disclosure row and the file together
+        audit.append(conn, at=_now_ms(), actor=actor, action=audit.Action.DISCLOSURE,
+                     record_type="kpi_report", record_id=described or "All synced records",
+                     recipient=recipient, purpose=f"{purpose}; spreadsheet saved as {Path(out).name}")
+        _write(Path(out), buffer.getvalue())
+    return Path(out)
+
+
 def kpi_pdf(db: Database, keys: HubKeys, *, out: Path, actor: str, recipient: str, purpose: str,
             date_from: date | None = None, date_to: date | None = None, bcu: str | None = None,
             district: str | None = None, idva: str | None = None, encrypt: str | None = None,
