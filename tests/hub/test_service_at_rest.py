@@ -106,12 +106,15 @@ def test_a_conflicts_competing_values_are_sealed_at_rest(database, db_url, hub_k
     ids, case_ops = new_case_ops(first)
     other = "07700 900777"
 
-    def based(op, number):  # noqa: ANN001, ANN202
-        return op.model_copy(update={"value": {**op.value, "safe_number": number, "base": ""}})
+    def based(op, number, *, after=None):  # noqa: ANN001, ANN202
+        update = {"value": {**op.value, "safe_number": number, "base": ""}}
+        if after is not None:  # the coordinator saw the case before changing it (HLC receive)
+            update["hlc"] = coord.hlc(int(after.hlc.split("-")[0]) + 1)
+        return op.model_copy(update=update)
 
-    for laptop, body in ((first, first.bundle([*case_ops, based(safe_contact_op(
-            first, ids, NUMBER), NUMBER)])), (coord, coord.bundle([based(safe_contact_op(
-                coord, ids, other), other)]))):
+    mine = based(safe_contact_op(first, ids, NUMBER), NUMBER)
+    theirs = based(safe_contact_op(coord, ids, other), other, after=mine)
+    for laptop, body in ((first, first.bundle([*case_ops, mine])), (coord, coord.bundle([theirs]))):
         with database.begin(read_only=True) as conn:
             device = devices.load(conn, laptop.device_id)
         answer = push.accept_bundle(database, hub_keys, device=device, body=body,

@@ -105,7 +105,8 @@ def test_no_character_is_drawn_in_a_font_without_it(summary: bytes) -> None:
     for name in pdfmetrics.getRegisteredFontNames():
         font = pdfmetrics.getFont(name)
         if hasattr(font, "face"):
-            faces[font.face.name.decode()] = font.face
+            name = font.face.name  # bytes for a TTF face; str for fonts others registered
+            faces[name.decode() if isinstance(name, bytes) else name] = font.face
     used: set[str] = set()
     for page in pdfium.PdfDocument(summary):
         for char, font, _ in _chars(page):
