@@ -51,14 +51,16 @@ def test_nothing_reaches_for_the_reference_folder_beside_the_repository() -> Non
 
 
 def test_the_scan_catches_the_old_forms() -> None:
-    up, name = "..", FOLDER
-    for old in [f'ROOT / "{up}/{name}/data/sample-tracker.csv"',
-                f'Path(__file__).resolve().parents[3] / "{name}" / "data"',
+    # Every piece assembled, so that no line of this file spells a path beside the repository.
+    up, name, sep = "." * 2, FOLDER, "/"
+    data, spec = "da" + "ta", "sp" + "ec"
+    for old in [f'ROOT / "{up}{sep}{name}{sep}{data}{sep}sample.csv"',
+                f'Path(__file__).resolve().parents[3] / "{name}" / "{data}"',
                 f"ROOT.parent / '{name}'",
                 f'here.joinpath("{up}", "{name}")',
-                f'os.path.join(root, "{name}", "data")',
-                f"cp {up}\\{name}\\spec\\cli.md .",
-                f"cat $(ROOT)/../{name}/spec/cli.md"]:
+                f'os.path.join(root, "{name}", "{data}")',
+                f"cp {up}\\{name}\\{spec}\\cli.md .",
+                f"cat $(ROOT){sep}{up}{sep}{name}{sep}{spec}{sep}cli.md"]:
         assert offences(old), old
     for fine in ["the shared sample", "shared CI machines are noisy", "a shared 2-core machine",
                  'mode = "shared_cache"', "shared_dir_name = 1"]:
