@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -23,6 +20,7 @@ from fieldapp.ui.dialogs.common import FieldMessage, guarded, scaled_font
 from fieldapp.ui.sync.resolve_dialog import ResolveDialog
 from fieldapp.ui.tasks import run_task
 from fieldapp.ui.widgets import london_text
+from fieldapp.ui.widgets.tables import read_only_table
 
 COLUMNS = ("Police ref", "Case", "Field", "Values", "In force now", "Since")
 
@@ -46,15 +44,7 @@ class ConflictsPage(QWidget):
         intro.setWordWrap(True)
         self.back = QPushButton(self.tr("&Back to the board"), self)
         self.back.clicked.connect(self.closed.emit)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.setAccessibleName(self.tr("Open conflicts"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(self, [self.tr(c) for c in COLUMNS], self.tr("Open conflicts"))
         self.table.activated.connect(lambda _i: self.resolve_selected())
         self.empty = QLabel(self.tr("No open conflicts."), self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

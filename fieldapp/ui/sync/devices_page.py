@@ -12,16 +12,13 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +31,7 @@ from fieldapp.ui.context import AppContext
 from fieldapp.ui.dialogs.common import BusyRow, FieldMessage, Tone, em, guarded, scaled_font
 from fieldapp.ui.sync import words
 from fieldapp.ui.tasks import run_task
+from fieldapp.ui.widgets.tables import read_only_table
 
 COLUMNS = ("Device", "User", "Role", "Staff code", "BCU", "State", "Last sync", "Enrolled")
 ROLES = (("IDVA", "idva"), ("Supervisor", "supervisor"), ("Coordinator", "coordinator"))
@@ -101,15 +99,7 @@ class DevicesPage(QWidget):
         form.addRow("", self.code_note)
 
         # -- the list
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.setAccessibleName(self.tr("Enrolled devices"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(self, [self.tr(c) for c in COLUMNS], self.tr("Enrolled devices"))
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.refresh_button = QPushButton(self.tr("R&efresh list"), self)
         self.refresh_button.clicked.connect(self.load_devices)
